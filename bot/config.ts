@@ -1,0 +1,108 @@
+// The one place that reads the environment. Everything below receives a parsed Config.
+import path from 'node:path';
+import fs from 'node:fs';
+import { z } from 'zod';
+import { parse as parseDotenv } from 'dotenv';
+
+import type { Locale } from '../knowledge/i18n';
+export type { Locale };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  defaultLocale: Locale;
+  nodeEnv: string;
+  /** Largest request body accepted on the wire, in bytes (Direct Line's limit is 256 KB). */
+  maxBodyBytes: number;
+  auth: {
+    appId: string;
+    appPassword: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string;
+  };
+  /** No app id: the Emulator and local channels talk to the bot without tokens. */
+  localMode: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+// One schema per variable, so a failure names the variable that caused it.
+const variables = {
+  PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+  HOST: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DEFAULT_LOCALE: z
+    .string()
+    .transform((v) => v.trim().toLowerCase().slice(0, 2))
+    .pipe(z.enum(['en', 'ko']))
+    .default('en'),
+  NODE_ENV: z.string().default('development'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(APP_TYPES).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+} as const;
+
+type Raw = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
+
+/** Reads `.env` from `cwd` if present; real environment variables win over it. */
+export function readEnvironment(env: NodeJS.ProcessEnv, cwd = process.cwd()): Record<string, string | undefined> {
+  const file = path.join(cwd, '.env');
+  const fromFile = fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const raw = {} as Record<string, unknown>;
+  for (const [name, schema] of Object.entries(variables)) {
+    const value = env[name];
+    // An empty string means "unset" for everything but the credentials, which are legitimately empty.
+    const input = value === '' && !name.startsWith('Microsoft') ? undefined : value;
+    const result = (schema as z.ZodType).safeParse(input);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ConfigError(name, `invalid value ${JSON.stringify(value)} (${issue?.message ?? 'invalid'})`);
+    }
+    raw[name] = result.data;
+  }
+  const v = raw as Raw;
+  const appId = v.MicrosoftAppId.trim();
+  if (!appId && v.NODE_ENV === 'production') {
+    throw new ConfigError('MicrosoftAppId', 'required when NODE_ENV=production (local mode without authentication is for development only)');
+  }
+  if (appId && !v.MicrosoftAppPassword && v.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
+  }
+  if (v.MicrosoftAppType === 'SingleTenant' && appId && !v.MicrosoftAppTenantId) {
+    throw new ConfigError('MicrosoftAppTenantId', 'required when MicrosoftAppType=SingleTenant');
+  }
+  return {
+    port: v.PORT,
+    // Without authentication the bot only listens on loopback unless told otherwise.
+    host: v.HOST ?? (appId ? '0.0.0.0' : '127.0.0.1'),
+    dataDir: path.resolve(cwd, v.DATA_DIR),
+    logLevel: v.LOG_LEVEL,
+    defaultLocale: v.DEFAULT_LOCALE as Locale,
+    nodeEnv: v.NODE_ENV,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    auth: {
+      appId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      tenantId: v.MicrosoftAppTenantId,
+    },
+    localMode: !appId,
+  };
+}

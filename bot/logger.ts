@@ -1,0 +1,19 @@
+import pino, { Logger } from 'pino';
+
+export type { Logger };
+
+// Secrets and anything that could carry a one-time code are never written.
+const REDACT = [
+  'auth.appPassword',
+  'appPassword',
+  'MicrosoftAppPassword',
+  'password',
+  'code',
+  'pin',
+  'headers.authorization',
+  'req.headers.authorization',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'admin-support-bot' } }, destination);
+}

@@ -1,0 +1,70 @@
+// Opens the SQLite file and brings its schema up to date. Every table the bot owns is created here.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Append only: a migration that has shipped is never edited.
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'bot state',
+    sql: `
+      CREATE TABLE bot_state (
+        key        TEXT PRIMARY KEY,
+        etag       TEXT NOT NULL,
+        document   TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );`,
+  },
+];
+
+export function openDatabase(file: string): SqliteDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: SqliteDatabase): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const apply = db.transaction((m: Migration) => {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+  });
+  let count = 0;
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    // IMMEDIATE: a second process migrating at the same moment waits instead of half-applying.
+    apply.immediate(m);
+    count += 1;
+  }
+  return count;
+}
+
+export function isReachable(db: SqliteDatabase): boolean {
+  try {
+    return (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,79 @@
+// Language understanding: intent (natural classifier over words, Korean morphemes and concept tags)
+// plus entities. Low confidence is reported honestly so the dialog can ask instead of guessing.
+import path from 'node:path';
+import { features, hasHangul } from './analyzers';
+import { extractEntities, Entities } from './entities';
+import { defaultModelDir, Lang, loadModel, train, TrainedClassifier, UTTERANCES } from './model';
+
+export type { Entities } from './entities';
+export { countryName } from './entities';
+
+export type Intent =
+  | 'phone_number'
+  | 'hours'
+  | 'languages'
+  | 'pin_verification'
+  | 'severity_response'
+  | 'severity_a_eligibility'
+  | 'support_scope'
+  | 'partner'
+  | 'not_admin'
+  | 'service_health'
+  | 'online_request'
+  | 'community'
+  | 'greeting'
+  | 'help'
+  | 'cancel'
+  | 'thanks'
+  | 'other';
+
+export interface Understanding {
+  intent: Intent;
+  /** 0..1: the top intent's share of the classifier's probability. */
+  confidence: number;
+  alternatives: { intent: Intent; confidence: number }[];
+  entities: Entities;
+  /** The language the text was understood in (Hangul text uses the Korean model whatever the locale). */
+  locale: Lang;
+}
+
+/** Below this, the bot asks a clarifying question. Chosen from the held-out split (npm run nlu:accuracy). */
+export const CONFIDENCE_THRESHOLD = 0.45;
+
+export class LanguageUnderstanding {
+  readonly threshold = CONFIDENCE_THRESHOLD;
+
+  private constructor(private readonly models: Record<Lang, TrainedClassifier>) {}
+
+  /** Loads the models `npm run build` trained; trains in-process when they are missing. */
+  static load(options: { modelDir?: string } = {}): LanguageUnderstanding {
+    const dir = options.modelDir ?? defaultModelDir();
+    const model = (lang: Lang) => loadModel(path.join(dir, `${lang}.json`)) ?? train(UTTERANCES[lang]);
+    return new LanguageUnderstanding({ en: model('en'), ko: model('ko') });
+  }
+
+  static fromModels(models: Record<Lang, TrainedClassifier>): LanguageUnderstanding {
+    return new LanguageUnderstanding(models);
+  }
+
+  understand(text: string, locale: Lang): Understanding {
+    const lang: Lang = hasHangul(text) ? 'ko' : /[a-z]/i.test(text) ? 'en' : locale;
+    const entities = extractEntities(text);
+    return { ...classify(this.models[lang], text), entities, locale: lang };
+  }
+}
+
+export function classify(model: TrainedClassifier, text: string): Pick<Understanding, 'intent' | 'confidence' | 'alternatives'> {
+  const tokens = features(text, model.analyzer);
+  const known = tokens.filter((t) => Object.prototype.hasOwnProperty.call(model.features, t));
+  // Nothing the model has seen: no basis for any intent.
+  if (known.length === 0) return { intent: 'other', confidence: 0, alternatives: [] };
+  const ranked = model.getClassifications(tokens);
+  // Logistic regression gives one sigmoid per intent; a softmax over their logits (their odds,
+  // normalised) turns them into shares that sum to one. Bayes values are already proportional.
+  const weight = (p: number) => (model.kind === 'logistic' ? Math.min(p, 1 - 1e-9) / Math.max(1 - p, 1e-9) : p);
+  const total = ranked.reduce((sum, r) => sum + weight(r.value), 0);
+  const scored = ranked.map((r) => ({ intent: r.label as Intent, confidence: total > 0 && Number.isFinite(total) ? weight(r.value) / total : 0 }));
+  const [top, ...rest] = scored;
+  return { intent: top.intent, confidence: top.confidence, alternatives: rest.slice(0, 4) };
+}

@@ -1,0 +1,85 @@
+// Training and loading the intent classifiers (natural), one per language.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
+import { features, KoreanAnalyzer } from './analyzers';
+import en from './utterances/en.json';
+import ko from './utterances/ko.json';
+
+export type Lang = 'en' | 'ko';
+export type ClassifierKind = 'bayes' | 'logistic';
+export type Utterances = Record<string, string[]>;
+
+export const UTTERANCES: Record<Lang, Utterances> = { en, ko };
+
+export interface TrainOptions {
+  kind?: ClassifierKind;
+  analyzer?: KoreanAnalyzer;
+}
+
+// Measured with npm run nlu:accuracy: logistic regression over particle-stripped Korean words beat
+// Naive Bayes and the bigram analyzers on the held-out split (training takes seconds, so it runs at build time).
+export const DEFAULT_KIND: ClassifierKind = 'logistic';
+export const DEFAULT_ANALYZER: KoreanAnalyzer = 'stripped';
+
+// The shape both natural classifiers share that we use.
+export interface TrainedClassifier {
+  addDocument(tokens: string[], label: string): void;
+  train(): void;
+  getClassifications(tokens: string[]): { label: string; value: number }[];
+  features: Record<string, number>;
+  /** Which analyzer produced the training features; classification must use the same. */
+  analyzer?: KoreanAnalyzer;
+  kind?: ClassifierKind;
+}
+
+export function train(utterances: Utterances, options: TrainOptions = {}): TrainedClassifier {
+  const kind = options.kind ?? DEFAULT_KIND;
+  const analyzer = options.analyzer ?? DEFAULT_ANALYZER;
+  const classifier = (kind === 'logistic' ? new LogisticRegressionClassifier() : new BayesClassifier()) as unknown as TrainedClassifier;
+  for (const [intent, phrasings] of Object.entries(utterances)) {
+    for (const phrasing of phrasings) {
+      const tokens = features(phrasing, analyzer);
+      if (tokens.length) classifier.addDocument(tokens, intent);
+    }
+  }
+  classifier.train();
+  classifier.analyzer = analyzer;
+  classifier.kind = kind;
+  return classifier;
+}
+
+/** The folder compiled models go to: build/nlu at the repository root. */
+export function defaultModelDir(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'build', 'nlu');
+}
+
+interface SavedModel {
+  kind: ClassifierKind;
+  analyzer: KoreanAnalyzer;
+  model: unknown;
+}
+
+export function saveModel(classifier: TrainedClassifier, file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const kind = classifier.kind ?? DEFAULT_KIND;
+  const saved: SavedModel = { kind, analyzer: classifier.analyzer ?? DEFAULT_ANALYZER, model: classifier };
+  fs.writeFileSync(file, JSON.stringify(saved));
+}
+
+export function loadModel(file: string): TrainedClassifier | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModel;
+    const restore = saved.kind === 'logistic' ? LogisticRegressionClassifier.restore : BayesClassifier.restore;
+    const classifier = restore(saved.model as never) as unknown as TrainedClassifier;
+    classifier.analyzer = saved.analyzer;
+    classifier.kind = saved.kind;
+    return classifier;
+  } catch {
+    // A damaged model is rebuilt from the utterances instead of stopping the bot.
+    return undefined;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './render';
+export * from './contact-card';
+export * from './hours-card';
+export * from './severity-card';
+export * from './info-card';
+export * from './clarify-card';

@@ -1,0 +1,82 @@
+// Builds the whole bot from a Config: storage, knowledge, dialogs, adapter and HTTP server.
+import path from 'node:path';
+import type { Server } from 'restify';
+import { ConversationState, UserState } from 'botbuilder';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { openDatabase, isReachable, SqliteDatabase } from './storage/database';
+import { SqliteStorage } from './storage/sqlite-storage';
+import { createAdapter } from './adapter';
+import { createServer } from './server';
+import { messagesRoute } from './messages-route';
+import { healthRoutes } from './health-routes';
+import { SupportBot } from './support-bot';
+import { loadDirectory } from '../knowledge/directory';
+import { LanguageUnderstanding } from '../knowledge/nlu';
+import { MainDialog } from '../dialogs/main-dialog';
+import { sendWelcome } from '../dialogs/welcome';
+import { SupportAnswers } from '../dialogs/answers';
+import type { Understander } from '../dialogs/services';
+
+export interface App {
+  server: Server;
+  db: SqliteDatabase;
+  /** Resolves with the bound address once listening. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Stops accepting connections, waits for in-flight requests, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Seams for tests: a fixed clock, or an understanding layer that fails on purpose. */
+export interface AppOverrides {
+  clock?: () => Date;
+  understanding?: Understander;
+}
+
+export function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): App {
+  const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+  const storage = new SqliteStorage(db);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+
+  const directory = loadDirectory();
+  const understanding = overrides.understanding ?? LanguageUnderstanding.load();
+  const answers = new SupportAnswers({ directory, clock: overrides.clock ?? (() => new Date()) });
+  const dialog = new MainDialog({ understanding, answers, defaultLocale: config.defaultLocale });
+  const bot = new SupportBot({
+    conversationState,
+    userState,
+    dialog,
+    welcome: (context) => sendWelcome(context, answers, config.defaultLocale),
+  });
+  const adapter = createAdapter(config, logger, conversationState);
+
+  const server = createServer({
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    routes: [messagesRoute(adapter, (context) => bot.run(context), logger), ...healthRoutes(() => isReachable(db))],
+  });
+
+  return {
+    server,
+    db,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const address = server.address();
+          const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+          resolve({ host, port: address.port, url: `http://${host}:${address.port}` });
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          if (db.open) db.close();
+          resolve();
+        });
+        // Idle keep-alive sockets would hold close() open.
+        (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+// What the dialogs are given: nothing here is global; bot/app.ts builds and passes these in.
+import type { TurnContext } from 'botbuilder';
+import type { Locale } from '../knowledge/i18n';
+import type { Understanding } from '../knowledge/nlu';
+import type { SupportAnswers } from './answers';
+
+export interface Understander {
+  understand(text: string, locale: Locale): Understanding;
+  /** Below this confidence the bot asks instead of answering. */
+  readonly threshold: number;
+}
+
+export interface DialogServices {
+  understanding: Understander;
+  answers: SupportAnswers;
+  defaultLocale: Locale;
+}
+
+/** Messages longer than this are cut before understanding; a support question fits in far less. */
+export const MAX_UNDERSTOOD_CHARS = 1000;
+
+/** IANA zone the channel reports for the user (Web Chat and the Emulator send it). */
+export function userTimeZoneOf(context: TurnContext): string | undefined {
+  const zone = (context.activity as { localTimezone?: unknown }).localTimezone;
+  if (typeof zone !== 'string' || zone.length > 64) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adapts the language-understanding service to what the dialogs need. */
+export function understanderFrom(service: { understand(text: string, locale: Locale): Understanding; threshold: number }): Understander {
+  return { understand: (text, locale) => service.understand(text, locale), threshold: service.threshold };
+}

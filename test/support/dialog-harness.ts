@@ -1,0 +1,56 @@
+// Runs the real SupportBot and MainDialog (real directory, understanding and cards) on botbuilder's
+// TestAdapter, for transcript tests. State lives in memory here; SQLite is covered by the HTTP tests.
+import { Activity, ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { loadDirectory } from '../../knowledge/directory';
+import { LanguageUnderstanding } from '../../knowledge/nlu';
+import { MainDialog } from '../../dialogs/main-dialog';
+import { SupportAnswers } from '../../dialogs/answers';
+import { understanderFrom } from '../../dialogs/services';
+import { sendWelcome } from '../../dialogs/welcome';
+import { SupportBot } from '../../bot/support-bot';
+
+let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding } | undefined;
+
+/** Loading the model and directory once keeps the transcript tests quick. */
+export function knowledge() {
+  shared ??= { directory: loadDirectory(), understanding: LanguageUnderstanding.load() };
+  return shared;
+}
+
+export interface Conversation {
+  adapter: TestAdapter;
+}
+
+export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z')): Conversation {
+  const { directory, understanding } = knowledge();
+  const answers = new SupportAnswers({ directory, clock });
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, defaultLocale: 'en' });
+  const storage = new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const bot = new SupportBot({
+    conversationState,
+    userState: new UserState(storage),
+    dialog,
+    welcome: (context) => sendWelcome(context, answers, 'en'),
+  });
+  // Every activity the test sends carries the conversation's locale, as a channel would.
+  const adapter = new TestAdapter((context) => bot.run(context), { channelId: 'emulator', locale });
+  adapter.locale = locale;
+  return { adapter };
+}
+
+export function flatten(reply: Partial<Activity> | undefined): string {
+  if (!reply) return '';
+  const parts = [reply.text ?? ''];
+  for (const a of reply.attachments ?? []) parts.push(JSON.stringify(a.content));
+  if (reply.suggestedActions) parts.push(JSON.stringify(reply.suggestedActions));
+  return parts.join('\n');
+}
+
+/** Sends one message (or activity) and collects every reply the turn produced. */
+export async function turn(conversation: Conversation, said: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+  const { adapter } = conversation;
+  adapter.activeQueue.splice(0);
+  await adapter.receiveActivity(said);
+  return adapter.activeQueue.splice(0);
+}

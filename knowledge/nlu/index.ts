@@ -1,7 +1,7 @@
 // Language understanding: intent (natural classifier over words, Korean morphemes and concept tags)
 // plus entities. Low confidence is reported honestly so the dialog can ask instead of guessing.
 import path from 'node:path';
-import { features, hasHangul } from './analyzers';
+import { concepts, features, hasHangul } from './analyzers';
 import { extractEntities, Entities } from './entities';
 import { defaultModelDir, Lang, loadModel, train, TrainedClassifier, UTTERANCES } from './model';
 
@@ -59,8 +59,28 @@ export class LanguageUnderstanding {
   understand(text: string, locale: Lang): Understanding {
     const lang: Lang = hasHangul(text) ? 'ko' : /[a-z]/i.test(text) ? 'en' : locale;
     const entities = extractEntities(text);
-    return { ...classify(this.models[lang], text), entities, locale: lang };
+    const classified = classify(this.models[lang], text);
+    return { ...placeAndPhoneRule(text, entities, classified), entities, locale: lang };
   }
+}
+
+// Topics whose words, next to phone words, mean the question is not simply "which number".
+const OTHER_TOPICS = ['#pin', '#hours', '#language', '#health', '#severity', '#scope', '#partner', '#nonadmin', '#community', '#eligibility'];
+
+/**
+ * A named place (country, city or cloud) plus phone words and no other topic's words is a request
+ * for the number, whatever the classifier made of the rest of the sentence.
+ */
+function placeAndPhoneRule(
+  text: string,
+  entities: Entities,
+  classified: Pick<Understanding, 'intent' | 'confidence' | 'alternatives'>,
+): Pick<Understanding, 'intent' | 'confidence' | 'alternatives'> {
+  if (classified.intent === 'phone_number' || !(entities.country || entities.cloud)) return classified;
+  const tags = concepts(text);
+  if (!tags.includes('#phone') || tags.some((t) => OTHER_TOPICS.includes(t))) return classified;
+  const alternatives = [{ intent: classified.intent, confidence: classified.confidence }, ...classified.alternatives.filter((a) => a.intent !== 'phone_number')];
+  return { intent: 'phone_number', confidence: Math.max(classified.confidence, 0.9), alternatives: alternatives.slice(0, 4) };
 }
 
 export function classify(model: TrainedClassifier, text: string): Pick<Understanding, 'intent' | 'confidence' | 'alternatives'> {

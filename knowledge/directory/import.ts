@@ -250,7 +250,9 @@ export function parseCountryPage(markdown: string, file: string): PageResult {
     const noteKey = text.toLowerCase().replace(/\.$/, '');
     const note = NOTES[noteKey] ?? NOTES[text];
     if (note) {
-      const target = lastNumber && (lastNumber.kind === 'alternative' || noteKey === 'local toll-free') ? lastNumber : undefined;
+      // Charges and toll-free status describe the number just read; anything else describes the page.
+      const aboutNumber = /call charges|toll-free|요금/.test(noteKey);
+      const target = aboutNumber && lastNumber && (lastNumber.kind === 'alternative' || noteKey === 'local toll-free') ? lastNumber : undefined;
       if (target) target.notes = [...(target.notes ?? []), note];
       else if (!contact.notes.some((x) => x.en === note.en)) contact.notes.push(note);
       continue;

@@ -76,7 +76,7 @@ export function englishTokens(text: string): string[] {
 // cover synonyms the classifier never saw (helpline, hotline, 콜센터 all mean "phone").
 const CONCEPTS: [string, RegExp][] = [
   ['#phone', /\b(phone|phones|number|numbers|call|calling|dial|ring|helpline|hotline|tel|telephone|line|toll[- ]free)\b|전화|번호|통화|콜센터|연락처|헬프데스크/],
-  ['#hours', /\b(hours?|open|opens|opening|close|closes|closed|when|time|times|days?|weekends?|weekdays?|saturday|sunday|monday|friday|night|midnight|morning|evening|tonight|tomorrow|late|early|24\/7|24x7|24 hours|around the clock|schedule|available|availability|[0-9]{1,2}\s*(am|pm))\b|시간|언제|몇 시|몇시|주말|요일|운영|영업|새벽|밤|야간|연중무휴|오전|오후|토요일|일요일|공휴일|내일/],
+  ['#hours', /\b(hours?|till|until|open|opens|opening|close|closes|closed|when|time|times|days?|weekends?|weekdays?|saturday|sunday|monday|friday|night|midnight|morning|evening|tonight|tomorrow|late|early|24\/7|24x7|24 hours|around the clock|schedule|available|availability|[0-9]{1,2}\s*(am|pm))\b|시간|언제|몇 시|몇시|주말|요일|운영|영업|새벽|밤|야간|연중무휴|오전|오후|토요일|일요일|공휴일|내일/],
   ['#language', /\b(languages?|speak|speaking|english|korean|german|french|japanese|spanish|mandarin|chinese|cantonese|hebrew|arabic|thai|italian|dutch|polish|portuguese)\b|언어|한국어|영어|독일어|일본어|중국어|프랑스어|스페인어|상담원.*어|어로/],
   ['#pin', /\b(pin|code|codes|verif\w*|identity|prove|registered|on file|security code|one[- ]time)\b|인증|코드|핀|본인|확인 절차|등록되지|등록 안|등록된/i],
   ['#severity', /\b(severity|sev|critical|priority|urgent|sla|respond|response|responds|reply)\b|심각도|우선순위|긴급|응답|대응|답변/],

@@ -21,22 +21,22 @@ export interface Entities {
 }
 
 const ALIASES: Record<string, string[]> = {
-  US: ['usa', 'u.s.', 'u.s.a.', 'america', 'united states', 'the states', 'us of a', '미국', '미합중국'],
-  GB: ['uk', 'u.k.', 'britain', 'great britain', 'england', 'scotland', 'wales', 'northern ireland', 'united kingdom', '영국', '잉글랜드'],
-  AU: ['oz', 'aussie', 'australia', '호주', '오스트레일리아'],
+  US: ['u.s.', 'u.s.a.', 'america', 'united states', 'the states', 'us of a', '미국', '미합중국'],
+  GB: ['u.k.', 'britain', 'great britain', 'england', 'scotland', 'wales', 'northern ireland', 'united kingdom', '영국', '잉글랜드'],
+  AU: ['aussie', 'australia', '호주', '오스트레일리아'],
   KR: ['korea', 'south korea', 'republic of korea', '한국', '대한민국', '남한'],
   KP: ['north korea', '북한'],
   CN: ['china', 'prc', 'mainland china', '중국'],
   HK: ['hong kong', '홍콩'],
   TW: ['taiwan', '대만', '타이완'],
   DE: ['germany', 'deutschland', '독일'],
-  AE: ['uae', 'emirates', 'united arab emirates', '아랍에미리트', '아랍 에미리트', 'UAE'],
+  AE: ['emirates', 'united arab emirates', '아랍에미리트', '아랍 에미리트'],
   NL: ['holland', 'the netherlands', '네덜란드'],
   CZ: ['czechia', 'czech republic', '체코'],
   RU: ['russia', '러시아'],
   VN: ['vietnam', 'viet nam', '베트남'],
   TR: ['turkey', 'türkiye', 'turkiye', '튀르키예', '터키'],
-  NZ: ['nz', 'new zealand', '뉴질랜드'],
+  NZ: ['new zealand', '뉴질랜드'],
   ZA: ['south africa', '남아공', '남아프리카', '남아프리카 공화국'],
   PH: ['philippines', 'the philippines', '필리핀'],
   MX: ['mexico', '멕시코'],
@@ -91,6 +91,8 @@ const CITIES: Record<string, string[]> = {
 // Country names that are also everyday Korean words (가나요 "does it go", 수단 "means", 이란 "called").
 const AMBIGUOUS_KOREAN = new Set(['가나', '수단', '이란', '말리', '오만', '차드', '기니', '토고', '빈', '통가', '인도']);
 // Two-letter codes that are English words; only other codes count, and only in upper case.
+// Upper-case forms people write that are not the ISO code itself, or that are but read as words.
+const CODE_ALIASES: Record<string, string> = { US: 'US', USA: 'US', UK: 'GB', UAE: 'AE', NZ: 'NZ' };
 const CODE_WORDS = new Set(['IN', 'IT', 'AT', 'BE', 'IS', 'ME', 'MY', 'NO', 'TO', 'OR', 'AM', 'PM', 'SO', 'GO', 'DO', 'ID', 'AS', 'AN', 'HI', 'OK', 'US']);
 
 interface Name {
@@ -110,7 +112,8 @@ function buildNames(): Name[] {
   for (const [iso, list] of Object.entries(CITIES)) list.forEach((n) => add(n, iso));
   for (const lang of ['en', 'ko'] as const) {
     const all = countries.getNames(lang, { select: 'all' }) as Record<string, string[]>;
-    for (const [iso, names] of Object.entries(all)) names.forEach((n) => add(n, iso));
+    // Short Latin names ("US", "UK") are codes, matched case-sensitively below, never as words.
+    for (const [iso, names] of Object.entries(all)) names.filter((n) => n.length > 3 || /[\uac00-\ud7a3]/.test(n)).forEach((n) => add(n, iso));
   }
   return [...seen.entries()]
     .map(([text, iso]) => ({ text, iso, korean: /[\uac00-\ud7a3]/.test(text) }))
@@ -139,11 +142,14 @@ export function findCountry(text: string): { iso: string; text: string } | undef
     const m = ENGLISH_PATTERNS.get(name.text)!.exec(text);
     if (m) return { iso: name.iso, text: text.substr(m.index + m[1].length, name.text.length) };
   }
-  // Upper-case codes standing alone (e.g. "JP", "UAE"), unless the whole message is shouting.
+  // Upper-case codes standing alone ("JP", "USA", "UK"), unless the whole message is shouting.
   if (text !== text.toUpperCase()) {
-    for (const m of text.matchAll(/\b([A-Z]{2})\b/g)) {
-      if (CODE_WORDS.has(m[1])) continue;
-      if (countries.isValid(m[1])) return { iso: m[1], text: m[1] };
+    for (const m of text.matchAll(/\b([A-Z]{2,3})\b/g)) {
+      const code = CODE_ALIASES[m[1]] ?? m[1];
+      if (CODE_WORDS.has(m[1]) && !CODE_ALIASES[m[1]]) continue;
+      if (m[1].length === 2 || CODE_ALIASES[m[1]]) {
+        if (countries.isValid(code)) return { iso: code, text: m[1] };
+      }
     }
   }
   return undefined;

@@ -41,8 +41,8 @@ export interface Link {
   url: string;
 }
 
-/** At most this many buttons on a card (Teams shows six). */
-export const MAX_ACTIONS = 6;
+/** At most this many buttons on a card: Teams shows six, the Adaptive Cards default host five. */
+export const MAX_ACTIONS = 5;
 
 export function limitActions<T>(actions: T[], reserved = 0): T[] {
   return actions.slice(0, Math.max(0, MAX_ACTIONS - reserved));

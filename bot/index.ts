@@ -1,11 +1,9 @@
 // Entry point: read config, build the app, listen, and stop cleanly on SIGTERM/SIGINT.
-import { performance } from 'node:perf_hooks';
 import { ConfigError, parseConfig, readEnvironment } from './config';
 import { createLogger } from './logger';
 import { buildApp } from './app';
 
 async function main(): Promise<void> {
-  const startedAt = performance.now();
   let config;
   try {
     config = parseConfig(readEnvironment(process.env));
@@ -23,7 +21,8 @@ async function main(): Promise<void> {
 
   const app = buildApp(config, logger);
   const { url } = await app.listen();
-  const coldStartMs = Math.round(performance.now() - startedAt);
+  // From process start, so module loading and model loading count too.
+  const coldStartMs = Math.round(process.uptime() * 1000);
   logger.info({ url, dataDir: config.dataDir, coldStartMs, localMode: config.localMode }, 'listening');
   console.log(
     [

@@ -26,8 +26,8 @@ export interface BotProcess {
 /** `compiled` runs dist/ as `npm start` does; otherwise the TypeScript sources through tsx. */
 export function spawnBot(env: Record<string, string>, options: { compiled?: boolean } = {}): BotProcess {
   const args = options.compiled
-    ? [path.join(REPO_ROOT, 'dist', 'bot', 'index.js')]
-    : ['-r', 'tsx/cjs', path.join(REPO_ROOT, 'bot', 'index.ts')];
+    ? ['--disable-warning=DEP0111', path.join(REPO_ROOT, 'dist', 'bot', 'index.js')]
+    : ['--disable-warning=DEP0111', '-r', 'tsx/cjs', path.join(REPO_ROOT, 'bot', 'index.ts')];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },

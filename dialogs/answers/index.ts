@@ -1,7 +1,7 @@
 // SupportAnswers: one place the dialogs ask for the reply to an intent. Each reply is a card plus
 // plain text with the same facts, in the request's language.
 import type { Activity } from 'botbuilder';
-import type { SupportDirectory } from '../../knowledge/directory';
+import type { PolicyId, SupportDirectory } from '../../knowledge/directory';
 import type { Locale } from '../../knowledge/i18n';
 import type { Intent, Understanding } from '../../knowledge/nlu';
 import * as conversation from './conversation-answers';
@@ -9,6 +9,17 @@ import { AnswerRequest, hoursAnswer, phoneAnswer } from './contact-answers';
 import { eligibilityAnswer, policyAnswer, severityAnswer } from './policy-answers';
 
 export type { AnswerRequest } from './contact-answers';
+
+// Intents whose answer is one of the directory's written policies.
+const POLICY_ANSWERS: Partial<Record<Intent, PolicyId>> = {
+  support_scope: 'supportScope21Vianet',
+  pin_verification: 'pinVerification',
+  partner: 'partner',
+  not_admin: 'nonAdmin',
+  service_health: 'serviceHealthFirst',
+  online_request: 'onlineRequest',
+  community: 'community',
+};
 
 export interface SupportAnswersOptions {
   directory: SupportDirectory;
@@ -21,6 +32,8 @@ export class SupportAnswers {
   answer(intent: Intent, request: AnswerRequest): Partial<Activity>[] {
     const { directory, clock } = this.options;
     const { locale, entities } = request;
+    const policy = POLICY_ANSWERS[intent];
+    if (policy) return policyAnswer(directory, policy, locale);
     switch (intent) {
       case 'phone_number':
         return phoneAnswer(directory, request, clock());
@@ -31,20 +44,6 @@ export class SupportAnswers {
         return severityAnswer(directory, entities, locale);
       case 'severity_a_eligibility':
         return eligibilityAnswer(directory, locale);
-      case 'support_scope':
-        return policyAnswer(directory, 'supportScope21Vianet', locale);
-      case 'pin_verification':
-        return policyAnswer(directory, 'pinVerification', locale);
-      case 'partner':
-        return policyAnswer(directory, 'partner', locale);
-      case 'not_admin':
-        return policyAnswer(directory, 'nonAdmin', locale);
-      case 'service_health':
-        return policyAnswer(directory, 'serviceHealthFirst', locale);
-      case 'online_request':
-        return policyAnswer(directory, 'onlineRequest', locale);
-      case 'community':
-        return policyAnswer(directory, 'community', locale);
       case 'greeting':
         return conversation.greeting(locale);
       case 'help':
@@ -53,7 +52,7 @@ export class SupportAnswers {
         return conversation.cancelled(locale);
       case 'thanks':
         return conversation.thanks(locale);
-      case 'other':
+      default:
         return conversation.other(locale);
     }
   }

@@ -131,6 +131,16 @@ export const SEED_CONTACTS: ContactPoint[] = [
   },
 ];
 
+// Severities B and C share their follow-up, the customer's part and their hours.
+const BUSINESS_HOURS_SEVERITY = {
+  followUp: lt('Follow-up is paced to the severity.', '후속 조치는 심각도에 맞춰 진행됩니다.'),
+  customerResponsibilities: lt(
+    'Keep accurate contact details and stay reachable until the request closes.',
+    '요청이 종료될 때까지 정확한 연락처를 유지하고 연락이 닿을 수 있게 합니다.',
+  ),
+  workingHours: { kind: 'weekly', timeZone: 'Asia/Shanghai', windows: [{ days: EVERY_DAY, open: '09:00', close: '24:00' }] } as Hours,
+};
+
 export const SEED_DIRECTORY: Omit<DirectoryData, 'contacts'> = {
   countryListUrl: 'https://learn.microsoft.com/microsoft-365/admin/support/contact-support-for-business-products',
   clouds: [
@@ -210,12 +220,7 @@ export const SEED_DIRECTORY: Omit<DirectoryData, 'contacts'> = {
           lt('A setting cannot be changed in the Exchange admin center but works in Windows PowerShell.', 'Exchange 관리 센터에서는 설정을 바꿀 수 없지만 Windows PowerShell에서는 바꿀 수 있습니다.'),
         ],
         initialResponse: { amount: 1, unit: 'businessDay' },
-        followUp: lt('Follow-up is paced to the severity.', '후속 조치는 심각도에 맞춰 진행됩니다.'),
-        customerResponsibilities: lt(
-          'Keep accurate contact details and stay reachable until the request closes.',
-          '요청이 종료될 때까지 정확한 연락처를 유지하고 연락이 닿을 수 있게 합니다.',
-        ),
-        workingHours: { kind: 'weekly', timeZone: 'Asia/Shanghai', windows: [{ days: EVERY_DAY, open: '09:00', close: '24:00' }] },
+        ...BUSINESS_HOURS_SEVERITY,
       },
       {
         id: 'C',
@@ -229,12 +234,7 @@ export const SEED_DIRECTORY: Omit<DirectoryData, 'contacts'> = {
           lt('Contact information cannot be deleted in Exchange Online.', 'Exchange Online에서 연락처 정보를 삭제할 수 없습니다.'),
         ],
         initialResponse: { amount: 3, unit: 'businessDay' },
-        followUp: lt('Follow-up is paced to the severity.', '후속 조치는 심각도에 맞춰 진행됩니다.'),
-        customerResponsibilities: lt(
-          'Keep accurate contact details and stay reachable until the request closes.',
-          '요청이 종료될 때까지 정확한 연락처를 유지하고 연락이 닿을 수 있게 합니다.',
-        ),
-        workingHours: { kind: 'weekly', timeZone: 'Asia/Shanghai', windows: [{ days: EVERY_DAY, open: '09:00', close: '24:00' }] },
+        ...BUSINESS_HOURS_SEVERITY,
       },
     ],
   },

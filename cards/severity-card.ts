@@ -34,7 +34,7 @@ export function severityText(data: SeverityCardData): string {
   const out = [data.title];
   for (const s of data.severities) {
     out.push('', s.name, s.definition, `${data.labels.response}: ${s.response}`, `${data.labels.workingHours}: ${s.workingHours}`);
-    out.push(`${data.labels.examples}: ${s.examples.join('; ')}`);
+    out.push(`${data.labels.examples}:`, ...s.examples.map((e) => `- ${e}`));
     if (s.responsibilities) out.push(`${data.labels.responsibilities}: ${s.responsibilities}`);
   }
   if (data.notes.length) out.push('', ...data.notes);

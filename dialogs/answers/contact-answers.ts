@@ -5,7 +5,7 @@ import type { CloudId, ContactPoint, Hours, SupportDirectory } from '../../knowl
 import { t, Locale } from '../../knowledge/i18n';
 import { countryName, Entities } from '../../knowledge/nlu';
 import { cardReply } from './reply';
-import { lineView, relevantLines, sectionView, ViewContext } from './line-views';
+import { lineView, relevantLines, sectionView, ViewContext, withPlace } from './line-views';
 
 export interface AnswerRequest {
   locale: Locale;
@@ -24,7 +24,13 @@ export function contactsForQuestion(directory: SupportDirectory, entities: Entit
     const local = country && country !== 'DE' ? directory.contactsFor(country, 'germany') : directory.contactsFor('DE', 'germany');
     return local.length ? local : directory.contactsInCloud('germany');
   }
-  return country ? directory.contactsFor(country) : [];
+  if (!country) return [];
+  const all = directory.contactsFor(country);
+  // With no cloud named, most callers are worldwide tenants. Another cloud's entry is shown beside
+  // the worldwide one only when it is that country's own (Germany, China), never a regional
+  // number such as Office 365 Germany's line for the rest of the EEA.
+  if (!all.some((c) => c.cloud === 'worldwide')) return all;
+  return all.filter((c) => c.cloud === 'worldwide' || c.countries.length === 1);
 }
 
 function viewContext(request: AnswerRequest, now: Date): ViewContext {
@@ -100,7 +106,8 @@ export function hoursAnswer(directory: SupportDirectory, request: AnswerRequest,
           const forSeverity = lines.filter((l) => l.severities?.includes(entities.severity!));
           if (forSeverity.length) lines = forSeverity;
         }
-        return { heading: c.market[locale], appliesTo: c.appliesTo[locale], lines: lines.map((l) => lineView(l, ctx)) };
+        const placed = withPlace(c, ctx);
+        return { heading: c.market[locale], appliesTo: c.appliesTo[locale], lines: lines.map((l) => lineView(l, placed)) };
       })
     : [generalHoursSection(request, now)];
   const notes = contacts.length

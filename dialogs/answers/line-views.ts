@@ -12,12 +12,15 @@ import {
   SupportType,
 } from '../../knowledge/directory';
 import { has, t, Locale } from '../../knowledge/i18n';
+import { countryName } from '../../knowledge/nlu';
 
 export interface ViewContext {
   locale: Locale;
   now: Date;
   userTimeZone?: string;
   supportType?: SupportType;
+  /** The country the lines belong to, for naming their time zone. */
+  placeName?: string;
 }
 
 const SEP = ' · ';
@@ -33,14 +36,15 @@ export function lineView(line: ServiceLine, ctx: ViewContext): PhoneLineView {
   if (line.plan) parts.push(line.plan[locale]);
   if (line.channel === 'online') parts.push(t(locale, 'hours.online'));
   parts.push(languageNames(line.languages, locale));
-  const formatted = formatHours(line.hours, locale, { viewerZone: ctx.userTimeZone, reference: ctx.now });
+  const formatted = formatHours(line.hours, locale, { viewerZone: ctx.userTimeZone, reference: ctx.now, placeName: ctx.placeName });
   const open = isOpenAt(line.hours, ctx.now, ctx.userTimeZone);
   let status: string | undefined;
   if (open === true) status = t(locale, 'contact.openNow');
   else if (open === false) {
     const next = nextOpening(line.hours, ctx.now, ctx.userTimeZone);
     const zone = ctx.userTimeZone ?? effectiveZone(line.hours, ctx.userTimeZone) ?? 'UTC';
-    status = next ? t(locale, 'contact.closedUntil', { when: formatInstant(next, zone, locale) }) : t(locale, 'contact.closed');
+    const place = ctx.userTimeZone ? undefined : ctx.placeName;
+    status = next ? t(locale, 'contact.closedUntil', { when: formatInstant(next, zone, locale, place) }) : t(locale, 'contact.closed');
   }
   return { heading: parts.join(SEP), team: formatted.team, viewer: formatted.viewer, status, open };
 }
@@ -63,7 +67,13 @@ export function numberView(contact: ContactPoint, ctx: ViewContext): PhoneNumber
   });
 }
 
-export function sectionView(contact: ContactPoint, ctx: ViewContext): ContactSectionView {
+/** Lines of a single-country entry name their zone after that country. */
+export function withPlace(contact: ContactPoint, ctx: ViewContext): ViewContext {
+  return contact.countries.length === 1 && contact.source === 'country-page' ? { ...ctx, placeName: countryName(contact.countries[0], ctx.locale) } : ctx;
+}
+
+export function sectionView(contact: ContactPoint, base: ViewContext): ContactSectionView {
+  const ctx = withPlace(contact, base);
   return {
     market: contact.market[ctx.locale],
     appliesTo: contact.appliesTo[ctx.locale],

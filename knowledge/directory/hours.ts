@@ -1,6 +1,13 @@
 // Hours maths: is a line open at an instant, when it opens next, and how to say its hours in
 // English or Korean, in the team's zone or converted to the viewer's. Luxon does the zone and DST work.
 import { DateTime } from 'luxon';
+import ct from 'countries-and-timezones';
+import countries from 'i18n-iso-countries';
+import enNames from 'i18n-iso-countries/langs/en.json';
+import koNames from 'i18n-iso-countries/langs/ko.json';
+
+countries.registerLocale(enNames);
+countries.registerLocale(koNames);
 import type { Hours, HoursWindow } from './types';
 
 type Lang = 'en' | 'ko';
@@ -22,11 +29,30 @@ const ZONE_LABELS: Record<string, { en: string; ko: string }> = {
   'Asia/Tokyo': { en: 'Japan time', ko: '일본 시간' },
 };
 
+// Korean names of cities whose zones viewers are often in, for countries with several zones.
+const KOREAN_CITIES: Record<string, string> = {
+  Los_Angeles: '로스앤젤레스', Chicago: '시카고', Denver: '덴버', Phoenix: '피닉스', Anchorage: '앵커리지', Honolulu: '호놀룰루',
+  Vancouver: '밴쿠버', Edmonton: '에드먼턴', Winnipeg: '위니펙', Halifax: '핼리팩스', Perth: '퍼스', Adelaide: '애들레이드',
+  Brisbane: '브리즈번', Melbourne: '멜버른', Darwin: '다윈', Sao_Paulo: '상파울루', Mexico_City: '멕시코시티', Jakarta: '자카르타',
+  Makassar: '마카사르', Jayapura: '자야푸라', Moscow: '모스크바',
+};
+
+/**
+ * A zone as people name it: the table above; else the country whose only zone it is; else the city.
+ */
 export function zoneLabel(zone: string, lang: Lang): string {
   const known = ZONE_LABELS[zone];
   if (known) return known[lang];
-  const city = zone.split('/').pop()!.replace(/_/g, ' ');
-  return lang === 'ko' ? `${city} 시간` : `${city} time`;
+  const owners = ct.getTimezone(zone)?.countries ?? [];
+  const owner =
+    owners.find((c) => {
+      const zones = ct.getCountry(c)?.timezones ?? [];
+      return zones[0] === zone && zones.length === 1;
+    }) ?? owners.find((c) => (ct.getCountry(c)?.timezones ?? [])[0] === zone && !['US', 'CA', 'AU', 'BR', 'MX', 'ID', 'RU'].includes(c));
+  const country = owner ? countries.getName(owner, lang, { select: 'alias' }) ?? countries.getName(owner, lang) : undefined;
+  const city = zone.split('/').pop()!;
+  const place = country ?? (lang === 'ko' ? KOREAN_CITIES[city] : undefined) ?? city.replace(/_/g, ' ');
+  return lang === 'ko' ? `${place} 시간` : `${place} time`;
 }
 
 function minutesOf(hhmm: string): number {
@@ -125,16 +151,29 @@ export interface FormattedHours {
  * Says the hours in words. `reference` picks the week used for converting to the viewer's zone,
  * since the offset between two zones changes with daylight saving.
  */
-export function formatHours(hours: Hours, lang: Lang, options: { viewerZone?: string; reference?: Date } = {}): FormattedHours {
+export interface FormatOptions {
+  viewerZone?: string;
+  reference?: Date;
+  /** The country the hours belong to ("Netherlands"), a better label than a guess from the zone. */
+  placeName?: string;
+}
+
+/** The team's zone named by the table, else by the entry's country, else by zoneLabel's guess. */
+function teamZoneLabel(zone: string, lang: Lang, placeName?: string): string {
+  if (ZONE_LABELS[zone] || !placeName) return zoneLabel(zone, lang);
+  return lang === 'ko' ? `${placeName} 시간` : `${placeName} time`;
+}
+
+export function formatHours(hours: Hours, lang: Lang, options: FormatOptions = {}): FormattedHours {
   if (hours.kind === 'always') return { team: lang === 'ko' ? '연중무휴 24시간(24/7)' : '24 hours a day, 7 days a week (24/7)' };
   if (hours.kind === 'businessHours') {
     const days = formatDays(hours.days, lang);
     return {
-      team: lang === 'ko' ? `${days} 업무 시간(${zoneLabel(hours.timeZone, lang)})` : `${days} during business hours (${zoneLabel(hours.timeZone, lang)})`,
+      team: lang === 'ko' ? `${days} 업무 시간(${teamZoneLabel(hours.timeZone, lang, options.placeName)})` : `${days} during business hours (${teamZoneLabel(hours.timeZone, lang, options.placeName)})`,
     };
   }
   const localLabel = lang === 'ko' ? '현지 시간' : 'local time';
-  const label = hours.callerLocal ? localLabel : zoneLabel(hours.timeZone, lang);
+  const label = hours.callerLocal ? localLabel : teamZoneLabel(hours.timeZone, lang, options.placeName);
   const team = hours.windows.map((w) => formatWindow(w.days, minutesOf(w.open), minutesOf(w.close), lang)).join('; ') + ` (${label})`;
   const viewerZone = options.viewerZone;
   if (!viewerZone || hours.callerLocal || viewerZone === hours.timeZone) return { team };
@@ -174,7 +213,7 @@ export function convertWindows(windows: HoursWindow[], fromZone: string, toZone:
 }
 
 /** "Mon 9:00 AM (Sydney time)" / "월 오전 9시 (시드니 시간)": an instant as a weekday and time in a zone. */
-export function formatInstant(instant: Date, zone: string, lang: Lang): string {
+export function formatInstant(instant: Date, zone: string, lang: Lang, placeName?: string): string {
   const local = DateTime.fromJSDate(instant, { zone });
-  return `${DAY_NAMES[lang][local.weekday]} ${formatTime(local.hour * 60 + local.minute, lang)} (${zoneLabel(zone, lang)})`;
+  return `${DAY_NAMES[lang][local.weekday]} ${formatTime(local.hour * 60 + local.minute, lang)} (${teamZoneLabel(zone, lang, placeName)})`;
 }

@@ -44,6 +44,8 @@ const rows: Row[] = [
     ['cancel', { all: [/stopped/i] }],
     ['Japan', { none: [/which country/i] }],
   ] },
+  { name: 'an EEA country gets its own number, not Office 365 Germany\'s', locale: 'en-US', turns: [['support line for our Dutch office in Amsterdam', { digits: ['08000202546'], nodigits: [EEA, US, UK] }]] },
+  { name: 'Germany shows both the worldwide and the Office 365 Germany numbers', locale: 'en-US', turns: [['support phone in Germany', { digits: ['08005892332', DE_CLOUD], all: [/onmicrosoft\.de/] }]] },
   { name: 'unknown country gets an honest answer', locale: 'en-US', turns: [['support phone number for Peru', { nodigits: [US, AU, UK, CN, DE_CLOUD, EEA], all: [/Peru/, /don't have/i] }]] },
   { name: 'billing days', locale: 'en-US', turns: [['which weekdays is the billing team reachable by phone?', { all: [/Mon/, /Fri/] }]] },
   { name: 'technical around the clock', locale: 'en-US', turns: [['is tech support open on sunday night?', { all: [/(24\/7|24 hours|around the clock)/i] }]] },

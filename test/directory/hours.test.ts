@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatDays, formatHours, formatInstant, Hours, isOpenAt, nextOpening } from '../../knowledge/directory';
+import { formatDays, formatHours, formatInstant, Hours, isOpenAt, nextOpening, zoneLabel } from '../../knowledge/directory';
 
 const weekdays = (timeZone: string, open: string, close: string, days = [1, 2, 3, 4, 5]): Hours => ({ kind: 'weekly', timeZone, windows: [{ days, open, close }] });
 const at = (iso: string) => new Date(iso);
@@ -68,5 +68,14 @@ describe('hours maths', () => {
     assert.equal(formatDays([1, 3, 5], 'en'), 'Mon, Wed, Fri');
     assert.equal(formatDays([1, 2, 3, 4, 5, 6, 7], 'ko'), '매일');
     assert.equal(formatInstant(at('2026-11-30T22:00:00Z'), 'Asia/Seoul', 'ko'), '화 오전 7시 (한국 시간)');
+  });
+
+  it('names zones the way people do, in both languages', () => {
+    assert.equal(zoneLabel('Asia/Manila', 'ko'), '필리핀 시간');
+    assert.equal(zoneLabel('Asia/Hong_Kong', 'en'), 'Hong Kong time');
+    assert.equal(zoneLabel('America/Los_Angeles', 'ko'), '로스앤젤레스 시간', 'a multi-zone country is named by its city');
+    assert.equal(zoneLabel('Asia/Shanghai', 'en'), 'Beijing time');
+    // The Netherlands keeps Europe/Brussels time: the entry's own country names it, not a guess.
+    assert.equal(formatHours(weekdays('Europe/Brussels', '09:00', '17:00'), 'ko', { placeName: '네덜란드' }).team, '월–금 오전 9시–오후 5시 (네덜란드 시간)');
   });
 });

@@ -10,6 +10,7 @@ import { createAdapter } from './adapter';
 import { createServer } from './server';
 import { messagesRoute } from './messages-route';
 import { healthRoutes } from './health-routes';
+import { helpRoutes } from './help-routes';
 import { SupportBot } from './support-bot';
 import { loadDirectory } from '../knowledge/directory';
 import { LanguageUnderstanding } from '../knowledge/nlu';
@@ -17,10 +18,13 @@ import { MainDialog } from '../dialogs/main-dialog';
 import { sendWelcome } from '../dialogs/welcome';
 import { SupportAnswers } from '../dialogs/answers';
 import type { Understander } from '../dialogs/services';
+import { knowledgeSources, loadKnowledge, LoadedKnowledge } from '../knowledge/search/knowledge-base';
+import { SearchLog } from '../knowledge/search/search-log';
 
 export interface App {
   server: Server;
   db: SqliteDatabase;
+  knowledge: LoadedKnowledge;
   /** Resolves with the bound address once listening. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** Stops accepting connections, waits for in-flight requests, closes the database. */
@@ -41,8 +45,15 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
 
   const directory = loadDirectory();
   const understanding = overrides.understanding ?? LanguageUnderstanding.load();
-  const answers = new SupportAnswers({ directory, clock: overrides.clock ?? (() => new Date()) });
-  const dialog = new MainDialog({ understanding, answers, defaultLocale: config.defaultLocale });
+  const clock = overrides.clock ?? (() => new Date());
+  const answers = new SupportAnswers({ directory, clock });
+  const knowledge = loadKnowledge(knowledgeSources(config.knowledgeDirs, config.publicUrl), config.dataDir);
+  logger.info(
+    { file: knowledge.file, built: knowledge.built, sections: knowledge.search.sections.length, ms: Math.round(knowledge.millis), skipped: knowledge.ingest?.skipped },
+    knowledge.built ? 'help index built' : 'help index loaded',
+  );
+  const help = { search: knowledge.search, log: new SearchLog(db, clock), directory };
+  const dialog = new MainDialog({ understanding, answers, help, defaultLocale: config.defaultLocale });
   const bot = new SupportBot({
     conversationState,
     userState,
@@ -54,12 +65,17 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   const server = createServer({
     maxBodyBytes: config.maxBodyBytes,
     logger,
-    routes: [messagesRoute(adapter, (context) => bot.run(context), logger), ...healthRoutes(() => isReachable(db))],
+    routes: [
+      messagesRoute(adapter, (context) => bot.run(context), logger),
+      ...healthRoutes(() => isReachable(db)),
+      ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
+    ],
   });
 
   return {
     server,
     db,
+    knowledge,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

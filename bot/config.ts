@@ -24,6 +24,10 @@ export interface Config {
   };
   /** No app id: the Emulator and local channels talk to the bot without tokens. */
   localMode: boolean;
+  /** Extra folders of Docs-style Markdown help articles, searched beside the bot's own. */
+  knowledgeDirs: string[];
+  /** The address users reach the bot at; "Read more" links point below it. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +57,11 @@ const variables = {
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(APP_TYPES).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  KNOWLEDGE_DIRS: z.string().default(''),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
 } as const;
 
 type Raw = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -88,10 +97,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (v.MicrosoftAppType === 'SingleTenant' && appId && !v.MicrosoftAppTenantId) {
     throw new ConfigError('MicrosoftAppTenantId', 'required when MicrosoftAppType=SingleTenant');
   }
+  const knowledgeDirs = v.KNOWLEDGE_DIRS.split(path.delimiter).map((d) => d.trim()).filter(Boolean).map((d) => path.resolve(cwd, d));
+  for (const dir of knowledgeDirs) {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ConfigError('KNOWLEDGE_DIRS', `${dir} is not a folder`);
+  }
+  const host = v.HOST ?? (appId ? '0.0.0.0' : '127.0.0.1');
   return {
     port: v.PORT,
     // Without authentication the bot only listens on loopback unless told otherwise.
-    host: v.HOST ?? (appId ? '0.0.0.0' : '127.0.0.1'),
+    host,
     dataDir: path.resolve(cwd, v.DATA_DIR),
     logLevel: v.LOG_LEVEL,
     defaultLocale: v.DEFAULT_LOCALE as Locale,
@@ -104,5 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       tenantId: v.MicrosoftAppTenantId,
     },
     localMode: !appId,
+    knowledgeDirs,
+    publicUrl: v.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${v.PORT}`,
   };
 }

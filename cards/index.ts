@@ -4,3 +4,4 @@ export * from './hours-card';
 export * from './severity-card';
 export * from './info-card';
 export * from './clarify-card';
+export * from './search-results-card';

@@ -1,5 +1,6 @@
 // Routes each message by intent: direct answers from the support directory, a follow-up question when
-// a country is needed, a clarifying question when understanding is unsure. Help and cancel interrupt anything.
+// a country is needed, and help search for everything else (or a clarifying question when unsure and
+// the articles have nothing). Help and cancel interrupt anything.
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -12,6 +13,7 @@ import {
 import { localeOf, Locale } from '../knowledge/i18n';
 import { DialogServices, MAX_UNDERSTOOD_CHARS, userTimeZoneOf } from './services';
 import { CountryQuestionDialog, CountryQuestionResult, COUNTRY_QUESTION_DIALOG } from './country-question-dialog';
+import { handleSearchCard, HelpSearchDialog, HelpSearchOptions, HELP_SEARCH_DIALOG, searchCardValue } from './help-search-dialog';
 
 export const MAIN_DIALOG = 'MainDialog';
 const ROUTE = 'route';
@@ -25,6 +27,7 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly options: DialogServices) {
     super(MAIN_DIALOG);
     this.addDialog(new CountryQuestionDialog(options));
+    this.addDialog(new HelpSearchDialog(options));
     this.addDialog(new WaterfallDialog(ROUTE, [this.understandAndAnswer.bind(this), this.afterFollowUp.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -38,6 +41,8 @@ export class MainDialog extends ComponentDialog {
   private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     const activity = inner.context.activity;
     if (activity.type !== ActivityTypes.Message || !activity.text?.trim()) return undefined;
+    // After search results, "no" is feedback, not cancel; the search dialog hands anything else back.
+    if (inner.activeDialog?.id === HELP_SEARCH_DIALOG) return undefined;
     const locale = this.locale(inner.context);
     const understood = this.options.understanding.understand(activity.text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     if (understood.confidence < this.options.understanding.threshold) return undefined;
@@ -62,6 +67,11 @@ export class MainDialog extends ComponentDialog {
     const locale = this.locale(context);
     const text = (step.options?.text ?? context.activity.text ?? '').trim();
     const answers = this.options.answers;
+    const card = step.options?.text ? undefined : searchCardValue(context.activity.value);
+    if (card) {
+      await handleSearchCard(context, card, this.options, locale);
+      return step.endDialog();
+    }
     if (!text) {
       await context.sendActivities(answers.emptyMessage(locale));
       return step.endDialog();
@@ -70,9 +80,11 @@ export class MainDialog extends ComponentDialog {
     const understood = this.options.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     const request = { locale, entities: understood.entities, userTimeZone: userTimeZoneOf(context) };
 
-    if (understood.confidence < this.options.understanding.threshold) {
-      await context.sendActivities(answers.clarify(locale, understood));
-      return step.endDialog();
+    const unsure = understood.confidence < this.options.understanding.threshold;
+    if (unsure || understood.intent === 'other') {
+      // Unsure of the intent: search, and if nothing fits, offer the closest support topics.
+      const topics = unsure ? answers.clarifyChoices(locale, understood) : [];
+      return step.beginDialog(HELP_SEARCH_DIALOG, { text, entities: understood.entities, topics } satisfies HelpSearchOptions);
     }
     // A phone question needs a place; ask for it instead of guessing.
     if (understood.intent === 'phone_number' && !understood.entities.country && !understood.entities.cloud) {
@@ -84,7 +96,7 @@ export class MainDialog extends ComponentDialog {
 
   private async afterFollowUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as CountryQuestionResult | undefined;
-    // The user asked something else instead of naming a country: treat it as a new question.
+    // The user asked something else instead of answering the follow-up: treat it as a new question.
     if (result?.rerouteText) return step.replaceDialog(ROUTE, { text: result.rerouteText } satisfies RouteOptions);
     return step.endDialog();
   }

@@ -3,6 +3,9 @@ import type { TurnContext } from 'botbuilder';
 import type { Locale } from '../knowledge/i18n';
 import type { Understanding } from '../knowledge/nlu';
 import type { SupportAnswers } from './answers';
+import type { SupportDirectory } from '../knowledge/directory';
+import type { HelpSearch } from '../knowledge/search/help-search';
+import type { SearchLog } from '../knowledge/search/search-log';
 
 export interface Understander {
   understand(text: string, locale: Locale): Understanding;
@@ -10,9 +13,17 @@ export interface Understander {
   readonly threshold: number;
 }
 
+/** What the help-search flow needs: the index, the search log, and the directory for next steps. */
+export interface HelpSearchServices {
+  search: Pick<HelpSearch, 'search' | 'section' | 'analyzer'>;
+  log: Pick<SearchLog, 'record' | 'markHelpful'>;
+  directory: SupportDirectory;
+}
+
 export interface DialogServices {
   understanding: Understander;
   answers: SupportAnswers;
+  help: HelpSearchServices;
   defaultLocale: Locale;
 }
 

@@ -24,6 +24,24 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: 'search log',
+    // No user or conversation ids: the log is for improving articles, not for tracing people.
+    sql: `
+      CREATE TABLE search_log (
+        id           TEXT PRIMARY KEY,
+        created_at   TEXT NOT NULL,
+        query        TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        cloud        TEXT,
+        result_count INTEGER NOT NULL,
+        results      TEXT NOT NULL,
+        helpful      INTEGER,
+        feedback_at  TEXT
+      );
+      CREATE INDEX search_log_created ON search_log (created_at);`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

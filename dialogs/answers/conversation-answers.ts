@@ -55,15 +55,20 @@ export const emptyMessage = (locale: Locale): Partial<Activity>[] => [textReply(
 
 /** Low confidence: offer the likeliest topics instead of answering the wrong question confidently. */
 export function clarify(locale: Locale, understood: Understanding): Partial<Activity>[] {
+  const choices = clarifyChoices(locale, understood);
+  const card = clarifyCard({ question: t(locale, 'clarify.question'), choices });
+  return [cardReply(card, choices.map((c) => suggestion(c.title, c.text)))];
+}
+
+/** The support topics closest to what the classifier guessed, as choices to offer. */
+export function clarifyChoices(locale: Locale, understood: Understanding): { title: string; text: string }[] {
   const ranked = [understood.intent, ...understood.alternatives.map((a) => a.intent)];
   const picked: Intent[] = [];
   for (const intent of [...ranked, ...TOPICS]) {
     if (TOPICS.includes(intent) && !picked.includes(intent)) picked.push(intent);
     if (picked.length === 4) break;
   }
-  const choices = picked.map((intent) => ({ title: t(locale, `topic.${intent}`), text: t(locale, `ask.${intent}`) }));
-  const card = clarifyCard({ question: t(locale, 'clarify.question'), choices });
-  return [cardReply(card, choices.map((c) => suggestion(c.title, c.text)))];
+  return picked.map((intent) => ({ title: t(locale, `topic.${intent}`), text: t(locale, `ask.${intent}`) }));
 }
 
 export function askCountry(locale: Locale): Partial<Activity>[] {

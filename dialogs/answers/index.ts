@@ -62,6 +62,7 @@ export class SupportAnswers {
   cancelled = (locale: Locale) => conversation.cancelled(locale);
   emptyMessage = (locale: Locale) => conversation.emptyMessage(locale);
   clarify = (locale: Locale, understood: Understanding) => conversation.clarify(locale, understood);
+  clarifyChoices = (locale: Locale, understood: Understanding) => conversation.clarifyChoices(locale, understood);
   askCountry = (locale: Locale) => conversation.askCountry(locale);
   countryNotRecognised = (locale: Locale) => conversation.countryNotRecognised(locale);
 }

@@ -19,7 +19,7 @@ const ENGLISH_STOP_WORDS = new Set(
 
 // Stems that only frame a question ("…하는 방법", "…것 같아요") and say nothing about its topic.
 const KOREAN_STOP_STEMS = new Set(
-  '것 수 등 때 좀 더 어떻게 어떤 무엇 뭐 왜 방법 어디 언제 같아 같 같은 같습니 된 되 하 해 있 없 싶어 싶은 알려 주세요 제 저 저희 우리 내 그 이 좀더 경우'.split(' '),
+  '것 수 등 때 좀 더 어떻게 어떤 무엇 뭐 왜 방법 어디 어디서 어디에 여러 명 같이 싶 어떻 언제 같아 같 같은 같습니 된 되 하 해 있 없 싶어 싶은 알려 주세요 제 저 저희 우리 내 그 이 좀더 경우'.split(' '),
 );
 
 const HANGUL_WORD = /[\uac00-\ud7a3]+/g;
@@ -81,6 +81,8 @@ const OTHER_ENDINGS = [
   '하십시오', '하세요', '습니까', '습니다', '입니다', '이에요', '인가요', '인지', '세요', '십시오', '어요', '아요', '나요', '는지', '려면', '으면',
   '으려면', '는데', '니다', '지만', '어서', '아서', '으며', '도록', '거나', '았다', '었다', '었어요', '았어요', '겠습니다', '려고', '할까요', '까요',
 ];
+// One-syllable connective endings (만들고, 받으며): only cut from words of three syllables or more.
+const SHORT_ENDINGS = ['고', '며', '면', '서', '게'];
 
 function stripParticle(word: string): string {
   for (const p of PARTICLES) {
@@ -103,6 +105,9 @@ export function koreanStem(word: string): string {
   }
   for (const e of OTHER_ENDINGS) {
     if (w.length >= e.length + 1 && w.endsWith(e)) return w.slice(0, -e.length);
+  }
+  for (const e of SHORT_ENDINGS) {
+    if (w.length >= 3 && w.endsWith(e)) return w.slice(0, -1);
   }
   return w;
 }

@@ -64,7 +64,31 @@ const rows: Row[] = [
   { name: 'wait time', locale: 'en-US', turns: [['if I request a callback how long until someone contacts me?', { all: [/wait/i] }]] },
   { name: 'community', locale: 'en-US', turns: [['where can I ask other admins for advice?', { all: [/(community|forum)/i] }]] },
   { name: 'greeting and thanks', locale: 'en-US', turns: [['hello there', { all: [/help/i] }], ['thanks a lot', { all: [/welcome/i] }]] },
-  { name: 'gibberish asks back', locale: 'en-US', turns: [['qwzx plorf', { all: [/not sure/i] }]] },
+  { name: 'gibberish: says nothing fits and offers topics', locale: 'en-US', turns: [['qwzx plorf', { all: [/couldn't find/i, /phone/i] }]] },
+
+  { name: 'help search, then yes', locale: 'en-US', turns: [
+    ['how do I create a shared mailbox?', { all: [/shared mailbox/i, /Did this help\?/, /Read more/], card: true }],
+    ['yes', { all: [/Glad that helped/] }],
+  ] },
+  { name: 'help search, then no leads to next steps', locale: 'en-US', turns: [
+    ['invite a guest user from another company', { all: [/guest/i] }],
+    ['no', { all: [/service health/i, /contact support/i, /admin center/i] }],
+  ] },
+  { name: 'a new question after search results is answered, not taken as feedback', locale: 'en-US', turns: [
+    ['set up mail forwarding for a user', { all: [/forward/i] }],
+    ['what is the support number in the UK?', { digits: [UK], nodigits: OTHERS(UK) }],
+  ] },
+  { name: 'help search with a typo', locale: 'en-US', turns: [['how to creat a shared mailbx', { all: [/shared mailbox/i] }]] },
+  { name: 'nothing in the articles', locale: 'en-US', turns: [['recommend a pizza place for lunch', { all: [/couldn't find/i], none: [/Did this help/] }]] },
+  { name: 'ko: help search, then no', locale: 'ko-KR', turns: [
+    ['공유 사서함은 어떻게 만드나요?', { all: [/공유 사서함/, /도움이 되었나요/], card: true }],
+    ['아니요', { all: [/서비스 상태/, /지원팀에 문의/] }],
+  ] },
+  { name: 'ko: help search, then yes', locale: 'ko-KR', turns: [
+    ['사용자 로그인을 차단하려면?', { all: [/차단/] }],
+    ['네', { all: [/다행/] }],
+  ] },
+  { name: 'ko: nothing in the articles', locale: 'ko-KR', turns: [['오늘 점심 메뉴 추천해 줘', { all: [/찾지 못했/], none: [/도움이 되었나요/] }]] },
 
   { name: 'ko: US number', locale: 'ko-KR', turns: [['미국에서 지원팀에 전화하려면 몇 번이에요?', { digits: [US], nodigits: OTHERS(US), all: [/[\uac00-\ud7a3]/] }]] },
   { name: 'ko: UK number', locale: 'ko-KR', turns: [['영국 고객지원 번호', { digits: [UK], nodigits: OTHERS(UK) }]] },

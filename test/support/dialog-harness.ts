@@ -8,23 +8,40 @@ import { SupportAnswers } from '../../dialogs/answers';
 import { understanderFrom } from '../../dialogs/services';
 import { sendWelcome } from '../../dialogs/welcome';
 import { SupportBot } from '../../bot/support-bot';
+import { openDatabase } from '../../bot/storage/database';
+import { buildIndex, knowledgeSources } from '../../knowledge/search/knowledge-base';
+import { SearchLog } from '../../knowledge/search/search-log';
+import type { HelpSearch } from '../../knowledge/search/help-search';
+import type { HelpSearchServices } from '../../dialogs/services';
 
-let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding } | undefined;
+let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding; search: HelpSearch } | undefined;
 
-/** Loading the model and directory once keeps the transcript tests quick. */
+/** Loading the model, directory and help index once keeps the transcript tests quick. */
 export function knowledge() {
-  shared ??= { directory: loadDirectory(), understanding: LanguageUnderstanding.load() };
+  shared ??= {
+    directory: loadDirectory(),
+    understanding: LanguageUnderstanding.load(),
+    search: buildIndex(knowledgeSources([], 'http://localhost:3978')).search,
+  };
   return shared;
+}
+
+/** Help search over the bot's own articles, logging to a fresh in-memory SQLite database. */
+export function helpServices(clock: () => Date = () => new Date()): HelpSearchServices & { log: SearchLog } {
+  const { directory, search } = knowledge();
+  return { search, log: new SearchLog(openDatabase(':memory:'), clock), directory };
 }
 
 export interface Conversation {
   adapter: TestAdapter;
+  help: HelpSearchServices & { log: SearchLog };
 }
 
 export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z')): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
-  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, defaultLocale: 'en' });
+  const help = helpServices(clock);
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, defaultLocale: 'en' });
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const bot = new SupportBot({
@@ -36,7 +53,7 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
   // Every activity the test sends carries the conversation's locale, as a channel would.
   const adapter = new TestAdapter((context) => bot.run(context), { channelId: 'emulator', locale });
   adapter.locale = locale;
-  return { adapter };
+  return { adapter, help };
 }
 
 export function flatten(reply: Partial<Activity> | undefined): string {

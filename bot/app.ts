@@ -48,8 +48,10 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   const clock = overrides.clock ?? (() => new Date());
   const answers = new SupportAnswers({ directory, clock });
   const knowledge = loadKnowledge(knowledgeSources(config.knowledgeDirs, config.publicUrl), config.dataDir);
+  // Build the typo-lookup trees before the first question rather than during it.
+  knowledge.search.warm();
   logger.info(
-    { file: knowledge.file, built: knowledge.built, sections: knowledge.search.sections.length, ms: Math.round(knowledge.millis), skipped: knowledge.ingest?.skipped },
+    { file: knowledge.file, built: knowledge.built, sections: knowledge.search.sectionCount, ms: Math.round(knowledge.millis), skipped: knowledge.ingest?.skipped },
     knowledge.built ? 'help index built' : 'help index loaded',
   );
   const help = { search: knowledge.search, log: new SearchLog(db, clock), directory };

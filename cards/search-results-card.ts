@@ -79,7 +79,9 @@ export function searchResultsText(data: SearchResultsCardData): string {
   const out = [data.title];
   if (data.note) out.push(data.note);
   data.results.forEach((r, i) => {
-    out.push(`${i + 1}. ${r.heading} (${r.article})`, `   ${r.snippet.map((p) => p.text).join('')}`, `   ${r.url}`);
+    const url = safeUrl(r.url);
+    out.push(r.article ? `${i + 1}. ${r.heading} (${r.article})` : `${i + 1}. ${r.heading}`, `   ${r.snippet.map((p) => p.text).join('')}`);
+    if (url) out.push(`   ${url}`);
   });
   if (data.question) out.push(data.question);
   return out.join('\n');

@@ -19,7 +19,7 @@ const ENGLISH_STOP_WORDS = new Set(
 
 // Stems that only frame a question ("…하는 방법", "…것 같아요") and say nothing about its topic.
 const KOREAN_STOP_STEMS = new Set(
-  '것 수 등 때 좀 더 어떻게 어떤 무엇 뭐 왜 방법 어디 어디서 어디에 여러 명 같이 싶 어떻 언제 같아 같 같은 같습니 된 되 하 해 있 없 싶어 싶은 알려 주세요 제 저 저희 우리 내 그 이 좀더 경우'.split(' '),
+  '것 수 등 때 좀 더 어떻게 어떤 무엇 뭐 왜 방법 어디 어디서 어디에 여러 명 같이 싶 어떻 언제 같아 같 같은 같습니 주 줘 된 되 하 해 있 없 싶어 싶은 알려 주세요 제 저 저희 우리 내 그 이 좀더 경우'.split(' '),
 );
 
 const HANGUL_WORD = /[\uac00-\ud7a3]+/g;

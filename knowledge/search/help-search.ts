@@ -1,15 +1,16 @@
-// BM25 search over help sections with MiniSearch: one index per language, field boosts (title,
-// headings, body), typo tolerance for longer Latin words, cloud filtering and a fallback from a
-// Korean question to English sections when nothing Korean fits.
-import MiniSearch, { SearchResult } from 'minisearch';
+// BM25F search over help sections: one index per language, field boosts (title, headings, body),
+// typo tolerance for longer Latin words, cloud filtering and a fallback from a Korean question to
+// English sections when nothing Korean fits. Saved as one binary file whose sections are parsed
+// only when a result needs them, so a large index loads quickly.
 import type { CloudId } from '../directory/types';
 import { Analyzer, analyzerFor, isBigramTerm, KoreanAnalyzerName } from './analyzers';
+import { Bm25Index } from './bm25-index';
 import type { HelpArticle, HelpSection } from './types';
 import { sectionText } from './types';
 
-export const SEARCH_FORMAT_VERSION = 2;
-const FIELDS = ['title', 'headings', 'body'] as const;
-const BOOST = { title: 2.5, headings: 2, body: 1 };
+export const SEARCH_FORMAT_VERSION = 3;
+/** Field order of the index: article title, headings (with aliases), body. */
+const BOOSTS = [2.5, 2, 1];
 
 /** Share of the question's weight (terms by IDF) a top result must match before it counts as an answer. */
 export const MIN_COVERAGE = 0.5;
@@ -20,6 +21,11 @@ const CLOSE_SCORES = 0.92;
 const BIGRAM_BOOST = 0.4;
 const FUZZY_EVIDENCE = 0.5;
 const ANSWER_WINDOW = 3;
+const RESCORE_WINDOW = 100;
+const CLOUD_BITS: Record<CloudId, number> = { worldwide: 1, '21vianet': 2, germany: 4 };
+/** A term in more than this share of sections is "common"; small indexes score every term. */
+const COMMON_SHARE = 0.08;
+const COMMON_MIN_SECTIONS = 2000;
 /** Sections of one article among the results; the rest go to other articles. */
 const MAX_PER_ARTICLE = 2;
 /** Cloud unknown and not named: most tenants are worldwide, so other clouds' sections rank a little lower. */
@@ -59,31 +65,6 @@ export interface HelpSearchOptions {
   korean?: KoreanAnalyzerName;
 }
 
-interface IndexDocument {
-  id: number;
-  title: string;
-  headings: string;
-  body: string;
-}
-
-function miniSearchOptions(analyzer: Analyzer) {
-  return {
-    fields: [...FIELDS],
-    storeFields: [] as string[],
-    tokenize: (text: string) => analyzer.terms(text),
-    processTerm: (term: string) => term,
-  };
-}
-
-export interface SerializedHelpSearch {
-  version: number;
-  korean: KoreanAnalyzerName;
-  sections: HelpSection[];
-  indexes: Record<string, ReturnType<MiniSearch['toJSON']>>;
-  /** Per language: how many sections hold each term. */
-  documentFrequencies: Record<string, Record<string, number>>;
-}
-
 /** Headings of link lists and navigation: shown on the article page, never as an answer. */
 const NAVIGATION_HEADINGS = /^(related (articles|content|topics|links)|see also|next steps|more information|관련 (콘텐츠|문서|항목|토픽|링크)|참고 항목|다음 단계)$/i;
 
@@ -91,56 +72,124 @@ export function isNavigation(section: HelpSection): boolean {
   return NAVIGATION_HEADINGS.test(section.heading.trim());
 }
 
+interface LanguageIndex {
+  index: Bm25Index;
+  /** Section number of each document of the index. */
+  sections: Uint32Array;
+}
+
+interface FileHeader {
+  version: number;
+  korean: KoreanAnalyzerName;
+  ids: string[];
+  languages: { language: string; indexBytes: number; sectionCount: number }[];
+  sectionBytes: number;
+}
+
+/** The sections, parsed one by one on first use. */
+class SectionStore {
+  private readonly parsed: (HelpSection | undefined)[];
+  constructor(
+    private readonly source: { buffer: Buffer; offsets: Uint32Array } | HelpSection[],
+    readonly count: number,
+  ) {
+    this.parsed = Array.isArray(source) ? source : new Array(count);
+  }
+
+  get(i: number): HelpSection {
+    let section = this.parsed[i];
+    if (!section && !Array.isArray(this.source)) {
+      const { buffer, offsets } = this.source;
+      section = JSON.parse(buffer.toString('utf8', offsets[i], offsets[i + 1])) as HelpSection;
+      this.parsed[i] = section;
+    }
+    return section!;
+  }
+}
+
 export class HelpSearch {
+  private readonly idIndex: Map<string, number>;
+  private byArticle?: Map<string, number[]>;
+
   private constructor(
-    readonly sections: HelpSection[],
-    private readonly indexes: Map<string, MiniSearch<IndexDocument>>,
+    private readonly store: SectionStore,
+    readonly ids: string[],
+    /** Cloud bits per section (0: every cloud), for filtering without parsing sections. */
+    private readonly clouds: Uint8Array,
+    private readonly indexes: Map<string, LanguageIndex>,
     private readonly korean: KoreanAnalyzerName,
-    private readonly frequencies: Map<string, Map<string, number>>,
-  ) {}
+  ) {
+    this.idIndex = new Map(ids.map((id, i) => [id, i]));
+  }
+
+  get sectionCount(): number {
+    return this.ids.length;
+  }
 
   static build(articles: HelpArticle[], options: HelpSearchOptions = {}): HelpSearch {
     const korean = options.korean ?? 'stems+bigrams';
     const sections = articles.flatMap((a) => a.sections);
-    const indexes = new Map<string, MiniSearch<IndexDocument>>();
-    const frequencies = new Map<string, Map<string, number>>();
-    sections.forEach((section, id) => {
+    const byLanguage = new Map<string, number[]>();
+    sections.forEach((section, i) => {
       if (isNavigation(section)) return;
-      let index = indexes.get(section.language);
-      let df = frequencies.get(section.language);
-      const analyzer = analyzerFor(section.language, korean);
-      if (!index || !df) {
-        index = new MiniSearch<IndexDocument>(miniSearchOptions(analyzer));
-        df = new Map();
-        indexes.set(section.language, index);
-        frequencies.set(section.language, df);
-      }
-      const document = documentOf(section, id);
-      index.add(document);
-      for (const term of new Set(FIELDS.flatMap((field) => analyzer.terms(document[field])))) df.set(term, (df.get(term) ?? 0) + 1);
+      byLanguage.set(section.language, [...(byLanguage.get(section.language) ?? []), i]);
     });
-    return new HelpSearch(sections, indexes, korean, frequencies);
+    const indexes = new Map<string, LanguageIndex>();
+    for (const [language, members] of byLanguage) {
+      const analyzer = analyzerFor(language, korean);
+      const index = Bm25Index.build(members.map((i) => ({ fields: fieldsOf(sections[i]) })), BOOSTS, analyzer.terms);
+      indexes.set(language, { index, sections: Uint32Array.from(members) });
+    }
+    const clouds = Uint8Array.from(sections.map((s) => cloudBits(s.clouds)));
+    return new HelpSearch(new SectionStore(sections, sections.length), sections.map((s) => s.id), clouds, indexes, korean);
   }
 
-  static fromJSON(data: SerializedHelpSearch): HelpSearch {
-    if (data.version !== SEARCH_FORMAT_VERSION) throw new Error(`search index format ${data.version} is not ${SEARCH_FORMAT_VERSION}`);
-    const indexes = new Map<string, MiniSearch<IndexDocument>>();
-    const frequencies = new Map<string, Map<string, number>>();
-    for (const [language, index] of Object.entries(data.indexes)) {
-      indexes.set(language, MiniSearch.loadJS<IndexDocument>(index, miniSearchOptions(analyzerFor(language, data.korean))));
-      frequencies.set(language, new Map(Object.entries(data.documentFrequencies[language] ?? {})));
-    }
-    return new HelpSearch(data.sections, indexes, data.korean, frequencies);
+  /** One file: a JSON header, each language's index, the cloud bits, then each section as JSON. */
+  toBuffer(): Buffer {
+    const languages = [...this.indexes].map(([language, { index, sections }]) => ({ language, bytes: index.toBuffer(), sections }));
+    const sectionJson = this.ids.map((_, i) => Buffer.from(JSON.stringify(this.store.get(i)), 'utf8'));
+    const offsets = new Uint32Array(sectionJson.length + 1);
+    sectionJson.forEach((b, i) => (offsets[i + 1] = offsets[i] + b.length));
+    const header: FileHeader = {
+      version: SEARCH_FORMAT_VERSION,
+      korean: this.korean,
+      ids: this.ids,
+      languages: languages.map((l) => ({ language: l.language, indexBytes: l.bytes.length, sectionCount: l.sections.length })),
+      sectionBytes: offsets[sectionJson.length],
+    };
+    const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+    const lead = Buffer.alloc(4);
+    lead.writeUInt32LE(headerBytes.length);
+    return Buffer.concat([
+      lead,
+      headerBytes,
+      ...languages.flatMap((l) => [l.bytes, bytesOf(l.sections)]),
+      Buffer.from(this.clouds),
+      bytesOf(offsets),
+      ...sectionJson,
+    ]);
   }
 
-  toJSON(): SerializedHelpSearch {
-    const indexes: SerializedHelpSearch['indexes'] = {};
-    const documentFrequencies: SerializedHelpSearch['documentFrequencies'] = {};
-    for (const [language, index] of this.indexes) {
-      indexes[language] = index.toJSON();
-      documentFrequencies[language] = Object.fromEntries(this.frequencies.get(language) ?? []);
+  static fromBuffer(buffer: Buffer): HelpSearch {
+    const headerLength = buffer.readUInt32LE(0);
+    const header = JSON.parse(buffer.toString('utf8', 4, 4 + headerLength)) as FileHeader;
+    if (header.version !== SEARCH_FORMAT_VERSION) throw new Error(`search index format ${header.version} is not ${SEARCH_FORMAT_VERSION}`);
+    let at = 4 + headerLength;
+    const take = (bytes: number) => {
+      const slice = buffer.subarray(at, at + bytes);
+      at += bytes;
+      return slice;
+    };
+    const indexes = new Map<string, LanguageIndex>();
+    for (const l of header.languages) {
+      const index = Bm25Index.fromBuffer(take(l.indexBytes));
+      indexes.set(l.language, { index, sections: new Uint32Array(copyOf(take(l.sectionCount * 4))) });
     }
-    return { version: SEARCH_FORMAT_VERSION, korean: this.korean, sections: this.sections, indexes, documentFrequencies };
+    const count = header.ids.length;
+    const clouds = new Uint8Array(copyOf(take(count)));
+    const offsets = new Uint32Array(copyOf(take((count + 1) * 4)));
+    const store = new SectionStore({ buffer: take(header.sectionBytes), offsets }, count);
+    return new HelpSearch(store, header.ids, clouds, indexes, header.korean);
   }
 
   languages(): string[] {
@@ -151,21 +200,26 @@ export class HelpSearch {
     return analyzerFor(language, this.korean);
   }
 
-  private byId?: Map<string, HelpSection>;
-  private byArticle?: Map<string, HelpSection[]>;
+  /** Builds the typo-lookup trees now instead of on the first misspelt question. */
+  warm(): void {
+    for (const { index } of this.indexes.values()) index.warmCorrections();
+  }
 
   section(id: string): HelpSection | undefined {
-    this.byId ??= new Map(this.sections.map((s) => [s.id, s]));
-    return this.byId.get(id);
+    const i = this.idIndex.get(id);
+    return i === undefined ? undefined : this.store.get(i);
   }
 
   /** An article's sections in reading order. */
   articleSections(articlePath: string): HelpSection[] {
     if (!this.byArticle) {
       this.byArticle = new Map();
-      for (const s of this.sections) this.byArticle.set(s.articlePath, [...(this.byArticle.get(s.articlePath) ?? []), s]);
+      this.ids.forEach((id, i) => {
+        const path = id.slice(0, id.lastIndexOf('#'));
+        this.byArticle!.set(path, [...(this.byArticle!.get(path) ?? []), i]);
+      });
     }
-    return this.byArticle.get(articlePath) ?? [];
+    return (this.byArticle.get(articlePath) ?? []).map((i) => this.store.get(i));
   }
 
   search(query: SearchQuery): SearchOutcome {
@@ -173,8 +227,9 @@ export class HelpSearch {
     const own = this.searchLanguage(query, query.language);
     if (answered(own)) return outcome(own, query.language, false, limit);
     if (query.language !== 'en' && this.indexes.has('en')) {
-      // Coverage still counts the question's own words, so one Latin word can't carry a Korean question.
-      const ownWeight = this.queryWeight(query.language, this.analyzer(query.language).terms(query.text).filter((t) => !isBigramTerm(t)));
+      // Coverage still counts the question's own words, weighed on the English index's scale (where a
+      // Korean word is unknown, so heavy): one Latin word can't carry a mostly Korean question.
+      const ownWeight = this.queryWeight('en', this.analyzer(query.language).terms(query.text).filter((t) => !isBigramTerm(t)));
       const english = this.searchLanguage(query, 'en', ownWeight);
       if (answered(english)) return outcome(english, 'en', true, limit);
     }
@@ -186,10 +241,17 @@ export class HelpSearch {
    * the weight of the rarest, so "pizza" outweighs "how" and a question about it finds nothing.
    */
   termWeight(language: string, term: string): number {
-    const total = this.indexes.get(language)?.documentCount ?? 1;
-    const df = Math.max(1, this.frequencies.get(language)?.get(term) ?? 0);
-    const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+    const index = this.indexes.get(language)?.index;
+    const idf = index ? index.idf(term) : 1;
     return isBigramTerm(term) ? idf * 0.5 : idf;
+  }
+
+  /** Query terms held by more than COMMON_SHARE of sections, when at least one rarer term remains. */
+  commonTerms(language: string, terms: string[]): Set<string> {
+    const index = this.indexes.get(language)?.index;
+    if (!index || index.documentCount < COMMON_MIN_SECTIONS) return new Set();
+    const common = terms.filter((t) => index.frequency(t) > index.documentCount * COMMON_SHARE);
+    return common.length < terms.length ? new Set(common) : new Set();
   }
 
   queryWeight(language: string, terms: string[]): number {
@@ -198,50 +260,64 @@ export class HelpSearch {
 
   /** Ranked hits in one language's index, before the answer threshold is applied. */
   searchLanguage(query: SearchQuery, language: string, minimumWeight = 0): SearchHit[] {
-    const index = this.indexes.get(language);
-    if (!index) return [];
-    const analyzer = this.analyzer(language);
-    const queryTerms = [...new Set(analyzer.terms(query.text))];
+    const entry = this.indexes.get(language);
+    if (!entry) return [];
+    const { index, sections } = entry;
+    const queryTerms = [...new Set(this.analyzer(language).terms(query.text))];
     if (queryTerms.length === 0) return [];
-    const mentioned = new Set(query.mentionedClouds ?? []);
-    const allowed = (section: HelpSection): boolean => {
-      if (!section.clouds) return true;
-      if (section.clouds.some((c) => mentioned.has(c))) return true;
+    const mentioned = cloudBits(query.mentionedClouds?.length ? query.mentionedClouds : null);
+    const own = query.cloud ? CLOUD_BITS[query.cloud] : 0;
+    const allowed = (doc: number): boolean => {
+      const bits = this.clouds[sections[doc]];
+      if (bits === 0 || (bits & mentioned) !== 0) return true;
       // Unknown cloud: every section may answer; a known cloud sees its own and the shared ones.
-      return !query.cloud || section.clouds.includes(query.cloud);
+      return own === 0 || (bits & own) !== 0;
     };
-    const results: SearchResult[] = index.search(queryTerms.join(' '), {
-      boost: BOOST,
-      fuzzy: (term) => fuzziness(term),
-      prefix: false,
-      combineWith: 'OR',
-      // A syllable bigram is weak evidence next to a whole word.
-      boostTerm: (term) => (isBigramTerm(term) ? BIGRAM_BOOST : 1),
-      filter: (result) => allowed(this.sections[result.id as number]),
-      // The query was analyzed above; terms pass through as they are.
-      tokenize: (text) => text.split(' '),
-      processTerm: (term) => term,
-    });
-    const weightOf = (term: string) => this.termWeight(language, term);
+    // Terms in a large share of sections barely change the ranking but cost the most to score:
+    // leave them out when the question has rarer terms (they still count toward coverage).
+    const common = this.commonTerms(language, queryTerms);
+    const results = index.search(
+      queryTerms.filter((t) => !common.has(t)),
+      {
+        // A syllable bigram is weak evidence next to a whole word.
+        termBoost: (term) => (isBigramTerm(term) ? BIGRAM_BOOST : 1),
+        fuzzy: fuzziness,
+        filter: allowed,
+        limit: RESCORE_WINDOW,
+      },
+    );
     const totalWeight = Math.max(minimumWeight, this.queryWeight(language, queryTerms));
-    return results.map((result) => {
-      const section = this.sections[result.id as number];
-      // A typo-tolerant match is weaker evidence than the word itself.
-      const exact = new Set(result.terms);
-      const matchedWeight = result.queryTerms.reduce((sum, term) => sum + weightOf(term) * (exact.has(term) ? 1 : FUZZY_EVIDENCE), 0);
-      const lifted = section.clouds?.some((c) => mentioned.has(c))
-        ? 1.5
-        : !query.cloud && section.clouds && !section.clouds.includes('worldwide')
-          ? UNKNOWN_CLOUD_DAMPING
-          : 1;
-      return {
-        section,
-        score: result.score * lifted,
-        matchedTerms: result.terms,
-        coverage: matchedWeight / totalWeight,
-      };
-    }).sort((a, b) => b.score - a.score);
+    return results
+      .map((result) => {
+        const bits = this.clouds[sections[result.doc]];
+        // A typo-tolerant match is weaker evidence than the word itself.
+        const exact = new Set(result.terms);
+        let matchedWeight = result.queryTerms.reduce((sum, term) => sum + this.termWeight(language, term) * (exact.has(term) ? 1 : FUZZY_EVIDENCE), 0);
+        for (const term of common) matchedWeight += this.termWeight(language, term);
+        const lifted = (bits & mentioned) !== 0 ? 1.5 : own === 0 && bits !== 0 && (bits & CLOUD_BITS.worldwide) === 0 ? UNKNOWN_CLOUD_DAMPING : 1;
+        return { doc: result.doc, score: result.score * lifted, matchedTerms: result.terms, coverage: matchedWeight / totalWeight };
+      })
+      .sort((a, b) => b.score - a.score)
+      .map(({ doc, ...hit }) => ({ ...hit, section: this.store.get(sections[doc]) }));
   }
+}
+
+function cloudBits(clouds: CloudId[] | null): number {
+  return (clouds ?? []).reduce((bits, c) => bits | CLOUD_BITS[c], 0);
+}
+
+function bytesOf(array: Uint32Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function copyOf(bytes: Buffer): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return copy;
+}
+
+function fieldsOf(section: HelpSection): string[] {
+  return [section.articleTitle, [...section.headingPath, section.heading, ...section.aliases].join('\n'), sectionText(section)];
 }
 
 /** One edit for Latin words of 5–7 letters, two from 8; none for short words, numbers or Hangul. */
@@ -250,15 +326,6 @@ export function fuzziness(term: string): number {
   if (term.length >= 8) return 2;
   if (term.length >= 5) return 1;
   return 0;
-}
-
-function documentOf(section: HelpSection, id: number): IndexDocument {
-  return {
-    id,
-    title: section.articleTitle,
-    headings: [...section.headingPath, section.heading, ...section.aliases].join('\n'),
-    body: sectionText(section),
-  };
 }
 
 /** The question is answered when one of the first few results covers enough of it. */

@@ -127,7 +127,9 @@ function expandIncludes(lines: string[], file: string, root: string, warnings: s
       continue;
     }
     const target = path.resolve(path.dirname(file), include[1]);
-    const inside = target.startsWith(path.resolve(root) + path.sep);
+    const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : p);
+    // Compared after resolving symlinks, so a link inside the folder can't pull in a file outside it.
+    const inside = real(target).startsWith(real(path.resolve(root)) + path.sep);
     if (!inside || depth >= MAX_INCLUDE_DEPTH || !fs.existsSync(target) || !fs.statSync(target).isFile()) {
       warnings.push(`${file}: include ${include[1]} not found`);
       continue;
@@ -187,6 +189,7 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
   let buffer: string[] = [];
   let fence: string | null = null;
   let pendingAliases: string[] = [];
+  let cloudIntro: string | null = null;
   let title = typeof meta.title === 'string' ? meta.title.trim() : '';
   const ancestors: { level: number; heading: string }[] = [];
 
@@ -215,7 +218,17 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
     for (const tag of moniker.tags) current.tags.add(tag);
   };
 
-  for (const line of lines) {
+  /** Whether the moniker block opening at line `start` holds a heading before its end. */
+  const blockHasHeading = (start: number): boolean => {
+    for (let j = start + 1; j < lines.length; j++) {
+      if (/^\s*:::\s*moniker(-end|\s)/i.test(lines[j])) return false;
+      if (/^#{1,3}\s/.test(lines[j])) return true;
+    }
+    return false;
+  };
+
+  for (let lineNumber = 0; lineNumber < lines.length; lineNumber++) {
+    const line = lines[lineNumber];
     if (fence) {
       buffer.push(line);
       if (line.trim().startsWith(fence)) fence = null;
@@ -231,11 +244,16 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
     if (monikerOpen) {
       flush();
       moniker = parseMoniker(monikerOpen[1]);
+      // A cloud's block that holds headings is that cloud's variant of the article: text before its
+      // first heading introduces it and gets a section of its own instead of joining the one before.
+      // A block without headings is a cloud-only passage of the current section.
+      cloudIntro = moniker.clouds && current.segments.length > 0 && blockHasHeading(lineNumber) ? monikerOpen[1] : null;
       continue;
     }
     if (/^\s*:::\s*moniker-end\s*$/i.test(line)) {
       flush();
       moniker = { clouds: null, tags: [] };
+      cloudIntro = null;
       continue;
     }
     const bookmark = /^\s*<a\s+(?:name|id)="([^"]+)"\s*>\s*<\/a>\s*$/i.exec(line);
@@ -244,7 +262,13 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
       continue;
     }
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (cloudIntro !== null && line.trim() && !(heading && heading[1].length <= 3)) {
+      current = newDraft(slugify(cloudIntro), title || path.basename(file, path.extname(file)), 2);
+      drafts.push(current);
+      cloudIntro = null;
+    }
     if (heading && heading[1].length <= 3) {
+      cloudIntro = null;
       flush();
       const level = heading[1].length;
       const named = /<a\s+(?:name|id)="([^"]+)"\s*>\s*<\/a>/i.exec(heading[2]);
@@ -253,7 +277,8 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
         // The H1 names the article; its text before the first ## is the lead section.
         if (!title) title = text;
         current.heading = text;
-        current.anchor = named?.[1] ?? slugify(text);
+        // Without an explicit anchor the file name names the lead, so translations share it.
+        current.anchor = named?.[1] ?? slugify(path.basename(file, path.extname(file)));
         current.aliases.push(...pendingAliases);
         pendingAliases = [];
         continue;
@@ -276,19 +301,20 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
   const lead = drafts[0];
   if (!lead.heading) {
     lead.heading = title;
-    lead.anchor = slugify(title) || 'top';
+    lead.anchor = slugify(path.basename(file, path.extname(file))) || 'top';
   }
   const description = typeof meta.description === 'string' ? meta.description.trim() : '';
   if (lead.segments.length === 0 && description) lead.segments.push({ clouds: null, text: description });
 
-  const usedAnchors = new Map<string, number>();
+  // A repeated anchor gets -1, -2 … until it is unused, even next to a heading that reads "Setup 1".
+  const usedAnchors = new Set<string>();
   const sections: HelpSection[] = [];
   for (const draft of drafts) {
     if (draft.segments.length === 0) continue;
-    let anchor = draft.anchor || 'section';
-    const uses = usedAnchors.get(anchor) ?? 0;
-    usedAnchors.set(anchor, uses + 1);
-    if (uses > 0) anchor = `${anchor}-${uses}`;
+    const base = draft.anchor || 'section';
+    let anchor = base;
+    for (let n = 1; usedAnchors.has(anchor); n++) anchor = `${base}-${n}`;
+    usedAnchors.add(anchor);
     const everywhere = draft.segments.some((s) => !s.clouds);
     const clouds = everywhere ? null : [...new Set(draft.segments.flatMap((s) => s.clouds ?? []))];
     sections.push({

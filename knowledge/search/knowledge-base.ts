@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HelpSearch, SEARCH_FORMAT_VERSION, SerializedHelpSearch } from './help-search';
+import { HelpSearch, SEARCH_FORMAT_VERSION } from './help-search';
 import { ingestSources, KnowledgeSource, markdownFiles, IngestOptions } from './ingest';
 import type { IngestResult } from './types';
 
@@ -51,7 +51,7 @@ export interface LoadedKnowledge {
 }
 
 export function indexFileName(print: string): string {
-  return `help-index-${print}.json`;
+  return `help-index-${print}.bin`;
 }
 
 export function buildIndex(sources: KnowledgeSource[], options: IngestOptions = {}): { search: HelpSearch; ingest: IngestResult } {
@@ -64,7 +64,7 @@ export function saveIndex(search: HelpSearch, dir: string, print: string): strin
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, indexFileName(print));
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify(search.toJSON()));
+  fs.writeFileSync(temp, search.toBuffer());
   fs.renameSync(temp, file);
   for (const old of fs.readdirSync(dir)) {
     if (old.startsWith('help-index-') && old !== path.basename(file)) fs.rmSync(path.join(dir, old), { force: true });
@@ -73,7 +73,7 @@ export function saveIndex(search: HelpSearch, dir: string, print: string): strin
 }
 
 export function loadIndexFile(file: string): HelpSearch {
-  return HelpSearch.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as SerializedHelpSearch);
+  return HelpSearch.fromBuffer(fs.readFileSync(file));
 }
 
 /**

@@ -37,6 +37,9 @@ describe('config', () => {
     ['MicrosoftAppId', { NODE_ENV: 'production' }],
     ['MicrosoftAppPassword', { MicrosoftAppId: 'app-1' }],
     ['MicrosoftAppTenantId', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }],
+    ['KNOWLEDGE_DIRS', { KNOWLEDGE_DIRS: '/no/such/folder/anywhere' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.com' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
   ];
   for (const [variable, env] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is invalid`, () => {
@@ -46,6 +49,14 @@ describe('config', () => {
       );
     });
   }
+
+  it('reads KNOWLEDGE_DIRS as a path list and derives PUBLIC_URL from the port', () => {
+    const dir = fs.realpathSync(os.tmpdir());
+    const config = parseConfig({ KNOWLEDGE_DIRS: `${dir}${path.delimiter} ${dir} `, PORT: '4000' }, cwd);
+    assert.deepEqual(config.knowledgeDirs, [dir, dir]);
+    assert.equal(config.publicUrl, 'http://localhost:4000');
+    assert.equal(parseConfig({ PUBLIC_URL: 'https://bot.example.com/' }, cwd).publicUrl, 'https://bot.example.com');
+  });
 
   it('accepts a full locale tag for DEFAULT_LOCALE', () => {
     assert.equal(parseConfig({ DEFAULT_LOCALE: 'ko-KR' }, cwd).defaultLocale, 'ko');

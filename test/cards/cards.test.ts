@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as AC from 'adaptivecards';
 import type { Attachment } from 'botbuilder';
-import { clarifyCard, contactCard, hoursCard, infoCard, RenderedCard, severityCard, telUrl } from '../../cards';
+import { clarifyCard, contactCard, hoursCard, infoCard, RenderedCard, searchResultsCard, severityCard, telUrl } from '../../cards';
 
 const HOSTILE = [
   '${$root.secret}',
@@ -63,6 +63,14 @@ function builders(s: string): [string, RenderedCard][] {
     })],
     ['info', infoCard({ title: s, paragraphs: [s, s], steps: [s, s], bullets: [s], facts: [{ title: s, value: s }], links: [{ title: s, url: 'https://example.com/a?b=c' }], footer: s, suggestions: [1, 2, 3, 4, 5, 6, 7].map(() => ({ title: s, text: s })) })],
     ['clarify', clarifyCard({ question: s, choices: [1, 2, 3, 4, 5, 6, 7].map(() => ({ title: s, text: s })) })],
+    ['search results', searchResultsCard({
+      title: s,
+      note: s,
+      readMoreLabel: s,
+      question: s,
+      results: [1, 2, 3].map(() => ({ heading: s, article: s, url: 'https://example.com/help/en/a#b', snippet: [{ text: s, match: false }, { text: ' ', match: false }, { text: s, match: true }] })),
+      choices: [1, 2, 3, 4, 5, 6].map((i) => ({ title: s, action: 'searchFeedback' as const, searchId: s, helpful: i % 2 ? 'yes' as const : 'no' as const })),
+    })],
   ];
 }
 
@@ -95,6 +103,25 @@ describe('cards', () => {
     const urls = JSON.stringify(contact.card.content).match(/tel:[^"]+/g) ?? [];
     assert.ok(urls.length >= 2);
     for (const u of urls) assert.match(u, /^tel:\+?\d+$/);
+  });
+
+  it('keeps search snippets escaped, emphasises only matched words, and drops non-http links', () => {
+    const rendered = searchResultsCard({
+      title: 'T',
+      readMoreLabel: 'Read more',
+      question: 'Did this help?',
+      results: [
+        { heading: 'H', article: 'A', url: 'javascript:alert(1)', snippet: [{ text: 'reset the ', match: false }, { text: 'password*', match: true }, { text: ' [x](y)', match: false }] },
+        { heading: 'H2', article: 'A2', url: 'https://example.com/a (b)', snippet: [{ text: 'plain', match: false }] },
+      ],
+      choices: [],
+    });
+    const json = JSON.stringify(rendered.card.content);
+    assert.ok(json.includes('**password\\\\***'), json);
+    assert.ok(json.includes('\\\\[x\\\\](y)'));
+    assert.ok(!json.includes('javascript:'));
+    assert.ok(json.includes('https://example.com/a%20%28b%29'));
+    assert.deepEqual(parseWarnings(rendered.card), []);
   });
 
   it('leaves an empty optional list out instead of rendering an empty element', () => {

@@ -24,7 +24,7 @@ export interface ReportRow {
 export const MAX_LOGGED_QUERY_CHARS = 500;
 
 export function normalizeQuery(query: string): string {
-  return query.normalize('NFC').toLowerCase().replace(/[?!.。,]+$/u, '').replace(/\s+/g, ' ').trim();
+  return query.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim().replace(/[\s?!.。,？！]+$/u, '');
 }
 
 export class SearchLog {

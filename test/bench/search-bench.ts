@@ -94,9 +94,11 @@ function time<T>(fn: () => T): { value: T; ms: number } {
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+/** JS heap plus array buffers: the BM25F postings live in typed arrays outside the heap. */
 function heapMb(): number {
   gc?.();
-  return process.memoryUsage().heapUsed / 1048576;
+  const usage = process.memoryUsage();
+  return (usage.heapUsed + usage.arrayBuffers) / 1048576;
 }
 
 function latencies(run: (q: { text: string; language: string }) => void, list: { text: string; language: string }[]) {

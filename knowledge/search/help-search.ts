@@ -317,7 +317,10 @@ function copyOf(bytes: Buffer): ArrayBuffer {
 }
 
 function fieldsOf(section: HelpSection): string[] {
-  return [section.articleTitle, [...section.headingPath, section.heading, ...section.aliases].join('\n'), sectionText(section)];
+  // A lead section's heading is the article title, already in the title field: counting it twice
+  // would rank every article's introduction above the section that answers.
+  const heading = section.heading === section.articleTitle && section.headingPath.length === 0 ? [] : [...section.headingPath, section.heading];
+  return [section.articleTitle, [...heading, ...section.aliases].join('\n'), sectionText(section)];
 }
 
 /** One edit for Latin words of 5–7 letters, two from 8; none for short words, numbers or Hangul. */

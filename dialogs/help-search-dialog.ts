@@ -73,18 +73,21 @@ export class HelpSearchDialog extends ComponentDialog {
     const { text, entities } = step.options;
     const query = text.slice(0, MAX_UNDERSTOOD_CHARS);
     const { search, log } = this.services.help;
-    const outcome = search.search({ text: query, language: locale, mentionedClouds: mentionedClouds(entities) });
+    // A cloud named in the question is taken as the asker's: other clouds' sections stay out unless
+    // the question names them too (organisation profiles will supply it without asking).
+    const cloud = entities.cloud;
+    const outcome = search.search({ text: query, language: locale, cloud, mentionedClouds: mentionedClouds(entities) });
     const searchId = log.record({
       query,
       language: locale,
-      cloud: entities.cloud,
+      cloud,
       results: outcome.hits.map((h) => ({ id: h.section.id, score: h.score })),
     });
     if (outcome.hits.length === 0) {
       await step.context.sendActivities(replies.noResultsReply(locale, step.options.topics));
       return step.endDialog({});
     }
-    await step.context.sendActivities(replies.resultsReply(outcome, searchId, locale, search.analyzer(outcome.language)));
+    await step.context.sendActivities(replies.resultsReply(outcome, searchId, locale, search.analyzer(outcome.language), cloud));
     (step.values as { searchId?: string }).searchId = searchId;
     return Dialog.EndOfTurn;
   }

@@ -90,6 +90,9 @@ const rows: Row[] = [
   ] },
   { name: 'ko: nothing in the articles', locale: 'ko-KR', turns: [['오늘 점심 메뉴 추천해 줘', { all: [/찾지 못했/], none: [/도움이 되었나요/] }]] },
 
+  { name: 'a 21Vianet admin sees the 21Vianet variant of a section, not the Germany one', locale: 'en-US', turns: [
+    ['we are on Office 365 operated by 21Vianet, how do I reset a user password?', { all: [/portal\.partner\.microsoftonline\.cn/], none: [/portal\.office\.de/] }],
+  ] },
   { name: 'ko: US number', locale: 'ko-KR', turns: [['미국에서 지원팀에 전화하려면 몇 번이에요?', { digits: [US], nodigits: OTHERS(US), all: [/[\uac00-\ud7a3]/] }]] },
   { name: 'ko: UK number', locale: 'ko-KR', turns: [['영국 고객지원 번호', { digits: [UK], nodigits: OTHERS(UK) }]] },
   { name: 'ko: country asked for', locale: 'ko-KR', turns: [

@@ -46,7 +46,12 @@ export function helpRoutes(sectionsOf: (articlePath: string) => HelpSection[]): 
       method: 'get',
       path: '/help/*',
       handler: (req, res) => {
-        const wanted = decodeURIComponent(req.path().replace(/^\/help\//, '')).replace(/\/+$/, '');
+        let wanted: string;
+        try {
+          wanted = decodeURIComponent(req.path().replace(/^\/help\//, '')).replace(/\/+$/, '');
+        } catch {
+          return sendError(res, 404); // a malformed %-escape names no article
+        }
         const sections = wanted.length <= 400 ? sectionsOf(`${wanted}.md`) : [];
         if (sections.length === 0) return sendError(res, 404);
         const html = renderArticle(sections);

@@ -81,7 +81,7 @@ describe('help search over HTTP with KNOWLEDGE_DIRS', () => {
   });
 
   it('answers 404 for unknown or escaping paths', async () => {
-    for (const p of ['/help/en/nothing-here', '/help/../../etc/passwd', '/help/%2e%2e/%2e%2e/package.json', `/help/${'a'.repeat(2000)}`]) {
+    for (const p of ['/help/en/nothing-here', '/help/%E0%A4%A',  '/help/../../etc/passwd', '/help/%2e%2e/%2e%2e/package.json', `/help/${'a'.repeat(2000)}`]) {
       const page = await request(`${bot.url}${p}`);
       assert.equal(page.status, 404, p);
       assert.doesNotMatch(page.body, /at \S+ \(|node_modules/);

@@ -42,6 +42,50 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX search_log_created ON search_log (created_at);`,
   },
+  {
+    version: 3,
+    name: 'organisations and PIN verification',
+    sql: `
+      CREATE TABLE organisations (
+        id               TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        cloud            TEXT NOT NULL,
+        country          TEXT NOT NULL,
+        profile          TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      -- Tenant ids and verified domains: each names exactly one organisation.
+      CREATE TABLE organisation_identifiers (
+        kind             TEXT NOT NULL CHECK (kind IN ('tenant', 'domain')),
+        value            TEXT NOT NULL,
+        organisation_id  TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+        PRIMARY KEY (kind, value)
+      );
+      -- One live code per (conversation, user, organisation, purpose); only a salted hash is kept.
+      CREATE TABLE pin_codes (
+        scope            TEXT PRIMARY KEY,
+        salt             BLOB NOT NULL,
+        hash             BLOB NOT NULL,
+        created_at       TEXT NOT NULL,
+        expires_at       TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        used_at          TEXT
+      );
+      -- Every send, for the rate limit; a redelivered activity finds its send and sends nothing.
+      CREATE TABLE pin_sends (
+        limit_key        TEXT NOT NULL,
+        activity_key     TEXT NOT NULL UNIQUE,
+        sent_at          TEXT NOT NULL
+      );
+      CREATE INDEX pin_sends_limit ON pin_sends (limit_key, sent_at);
+      CREATE TABLE verifications (
+        scope            TEXT PRIMARY KEY,
+        organisation_id  TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+        verified_at      TEXT NOT NULL,
+        expires_at       TEXT NOT NULL
+      );`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

@@ -1,0 +1,78 @@
+// How a code reaches its registered contact. Email goes through SMTP (nodemailer) when SMTP_URL is
+// set; without it, and for SMS until a provider is configured, the message is written to
+// DATA_DIR/outbox so a local run works end to end. Log lines name the file, never the code.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../logger';
+import { t } from '../../knowledge/i18n';
+
+export interface CodeMessage {
+  kind: 'email' | 'sms';
+  to: string;
+  code: string;
+  locale: 'en' | 'ko';
+  ttlMinutes: number;
+  organisationName: string;
+}
+
+export interface PinDelivery {
+  send(message: CodeMessage): Promise<void>;
+}
+
+/** An SMS gateway; none ships, so texts go to the outbox until one is plugged in here. */
+export interface SmsProvider {
+  sendText(to: string, text: string): Promise<void>;
+}
+
+function texts(message: CodeMessage) {
+  const params = { code: message.code, minutes: message.ttlMinutes, organisation: message.organisationName };
+  return {
+    subject: t(message.locale, 'pin.mail.subject'),
+    body: t(message.locale, 'pin.mail.body', params),
+    sms: t(message.locale, 'pin.sms.body', params),
+  };
+}
+
+function outboxName(extension: string): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.${extension}`;
+}
+
+export interface DeliveryOptions {
+  dataDir: string;
+  smtpUrl?: string;
+  from: string;
+  logger: Logger;
+  sms?: SmsProvider;
+}
+
+export function createDelivery(options: DeliveryOptions): PinDelivery {
+  const outbox = path.join(options.dataDir, 'outbox');
+  const smtp = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
+  // streamTransport renders the same RFC 5322 message SMTP would carry, as a buffer for the outbox.
+  const fileMail = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      const { subject, body, sms } = texts(message);
+      if (message.kind === 'sms') {
+        if (options.sms) return options.sms.sendText(message.to, sms);
+        fs.mkdirSync(outbox, { recursive: true });
+        const file = path.join(outbox, outboxName('sms.txt'));
+        fs.writeFileSync(file, `To: ${message.to}\n\n${sms}\n`, { mode: 0o600 });
+        options.logger.info({ event: 'pin.outbox', file }, 'no SMS provider: text message written to the outbox');
+        return;
+      }
+      const mail = { from: options.from, to: message.to, subject, text: body };
+      if (smtp) {
+        await smtp.sendMail(mail);
+        return;
+      }
+      const rendered = await fileMail.sendMail(mail);
+      fs.mkdirSync(outbox, { recursive: true });
+      const file = path.join(outbox, outboxName('eml'));
+      fs.writeFileSync(file, rendered.message as Buffer, { mode: 0o600 });
+      options.logger.info({ event: 'pin.outbox', file }, 'no SMTP_URL: email written to the outbox');
+    },
+  };
+}

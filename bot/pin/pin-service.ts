@@ -1,0 +1,184 @@
+// One-time PIN verification: a 6-digit code sent to a contact registered in the organisation's
+// profile proves who is asking. Only a salted scrypt hash is stored, bound to the conversation, user,
+// organisation and purpose it was issued for; counters live in the database and change atomically.
+// The code itself is never logged, stored in clear, or returned to a caller.
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Logger } from '../logger';
+import type { SqliteDatabase } from '../storage/database';
+import type { Organisation, OrganisationStore } from '../orgs/organisations';
+import { maskEmail, maskPhone } from './mask';
+import type { PinDelivery } from './delivery';
+
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+// 16 MB of memory per hash: slow enough to make guessing a stolen table expensive, quick for one check.
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const CODE = /^[0-9]{6}$/;
+
+export interface PinSettings {
+  /** Minutes a code stays valid. */
+  ttlMinutes: number;
+  /** Wrong tries after which a code is dead. */
+  maxAttempts: number;
+  /** Sends allowed per user and organisation within `sendWindowMinutes`. */
+  maxSends: number;
+  sendWindowMinutes: number;
+  /** Minutes a verified conversation stays verified for that organisation. */
+  verifiedForMinutes: number;
+}
+
+export const DEFAULT_PIN_SETTINGS: PinSettings = { ttlMinutes: 10, maxAttempts: 5, maxSends: 3, sendWindowMinutes: 15, verifiedForMinutes: 60 };
+
+/** Who asks, where, for what: a code only works in the place it was issued for. */
+export interface PinScope {
+  channelId: string;
+  conversationId: string;
+  userId: string;
+  purpose: 'act-for-organisation' | 'agent-check';
+}
+
+export interface PinRequest {
+  scope: PinScope;
+  /** What the user typed to name the organisation: a domain, an email at one, or a tenant id. */
+  organisation: string;
+  /** Where to send: the registered email (default) or phone. */
+  via?: 'email' | 'phone';
+  /** Channel, conversation and activity id: a redelivered activity must not send a second code. */
+  activityKey: string;
+  locale: 'en' | 'ko';
+}
+
+export interface PinRequestResult {
+  /** 'sent' also for unknown organisations and redelivered activities: the reply must not differ. */
+  outcome: 'sent' | 'rate-limited';
+  /** Masked destination (j•••@contoso.com, +1 ••• ••• 4567), shaped the same for unknown organisations. */
+  destination: string;
+}
+
+export type PinCheck = { ok: true; organisationId: string } | { ok: false; reason: 'wrong' | 'expired' | 'locked' | 'none' };
+
+function key(...parts: string[]): string {
+  return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+export class PinService {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly organisations: OrganisationStore,
+    private readonly delivery: PinDelivery,
+    private readonly logger: Logger,
+    private readonly settings: PinSettings = DEFAULT_PIN_SETTINGS,
+    private readonly clock: () => Date = () => new Date(),
+    /** Seam for tests only: the code generator. */
+    private readonly newCode: () => string = () => crypto.randomInt(0, 1_000_000).toString().padStart(6, '0'),
+  ) {}
+
+  private orgKey(named: string, org: Organisation | undefined): string {
+    return org ? `org:${org.id}` : `unknown:${named.trim().toLowerCase().slice(0, 254)}`;
+  }
+
+  private codeScope(scope: PinScope, orgKey: string): string {
+    return key('code', scope.channelId, scope.conversationId, scope.userId, orgKey, scope.purpose);
+  }
+
+  private verificationScope(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): string {
+    return key('verified', scope.channelId, scope.conversationId, scope.userId, organisationId);
+  }
+
+  async request(request: PinRequest): Promise<PinRequestResult> {
+    const org = this.organisations.find(request.organisation);
+    const orgKey = this.orgKey(request.organisation, org);
+    const destination = this.destinationFor(org, request);
+    const now = this.clock();
+    const code = this.newCode();
+    const salt = crypto.randomBytes(16);
+    // Hashed for unknown organisations too, so both take the same time.
+    const hash = await scrypt(code, salt, 32, SCRYPT);
+
+    const limitKey = key('sends', request.scope.channelId, request.scope.userId, orgKey);
+    const windowStart = new Date(now.getTime() - this.settings.sendWindowMinutes * 60_000).toISOString();
+    const decide = this.db.transaction((): 'send' | 'duplicate' | 'rate-limited' => {
+      const seen = this.db.prepare('SELECT 1 FROM pin_sends WHERE activity_key = ?').get(request.activityKey);
+      if (seen) return 'duplicate';
+      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?').get(limitKey, windowStart) as { n: number };
+      if (n >= this.settings.maxSends) return 'rate-limited';
+      this.db.prepare('INSERT INTO pin_sends (limit_key, activity_key, sent_at) VALUES (?, ?, ?)').run(limitKey, request.activityKey, now.toISOString());
+      if (org && destination.real) {
+        // A resend replaces the old code: one live code per scope.
+        this.db
+          .prepare(
+            `INSERT INTO pin_codes (scope, salt, hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)
+             ON CONFLICT (scope) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at,
+               expires_at = excluded.expires_at, attempts = 0, used_at = NULL`,
+          )
+          .run(this.codeScope(request.scope, orgKey), salt, hash, now.toISOString(), new Date(now.getTime() + this.settings.ttlMinutes * 60_000).toISOString());
+      }
+      return 'send';
+    });
+    const decision = decide.immediate();
+    if (decision === 'rate-limited') {
+      this.logger.info({ event: 'pin.rate_limited' }, 'PIN send refused: too many sends');
+      return { outcome: 'rate-limited', destination: destination.masked };
+    }
+    if (decision === 'send' && org && destination.real) {
+      await this.delivery.send({ kind: destination.kind, to: destination.real, code, locale: request.locale, ttlMinutes: this.settings.ttlMinutes, organisationName: org.name });
+      this.logger.info({ event: 'pin.sent', organisation: org.id, to: destination.masked }, 'PIN code sent');
+    }
+    return { outcome: 'sent', destination: destination.masked };
+  }
+
+  /** Checks a code typed in the same conversation, by the same user, for the same organisation and purpose. */
+  async verify(scope: PinScope, organisation: string, typed: string): Promise<PinCheck> {
+    const org = this.organisations.find(organisation);
+    const codeScope = this.codeScope(scope, this.orgKey(organisation, org));
+    const now = this.clock();
+    // Count the try first, atomically: parallel guesses each take one of the allowed tries.
+    const counted = this.db
+      .prepare('UPDATE pin_codes SET attempts = attempts + 1 WHERE scope = ? RETURNING attempts, expires_at, used_at, salt, hash')
+      .get(codeScope) as { attempts: number; expires_at: string; used_at: string | null; salt: Buffer; hash: Buffer } | undefined;
+    if (!counted || !org) return { ok: false, reason: 'none' };
+    if (counted.used_at) return { ok: false, reason: 'none' };
+    if (counted.attempts > this.settings.maxAttempts) return { ok: false, reason: 'locked' };
+    if (now.toISOString() >= counted.expires_at) return { ok: false, reason: 'expired' };
+    const candidate = CODE.test(typed) ? typed : 'x';
+    const hash = await scrypt(candidate, counted.salt, 32, SCRYPT);
+    if (!crypto.timingSafeEqual(hash, counted.hash)) return { ok: false, reason: 'wrong' };
+    // Only one of several simultaneous right answers may use the code.
+    const used = this.db
+      .prepare('UPDATE pin_codes SET used_at = ? WHERE scope = ? AND used_at IS NULL AND hash = ?')
+      .run(now.toISOString(), codeScope, counted.hash);
+    if (used.changes !== 1) return { ok: false, reason: 'none' };
+    const expires = new Date(now.getTime() + this.settings.verifiedForMinutes * 60_000).toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO verifications (scope, organisation_id, verified_at, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (scope) DO UPDATE SET verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+      )
+      .run(this.verificationScope(scope, org.id), org.id, now.toISOString(), expires);
+    this.logger.info({ event: 'pin.verified', organisation: org.id }, 'PIN verified');
+    return { ok: true, organisationId: org.id };
+  }
+
+  /** Whether this user in this conversation proved, recently enough, that they act for the organisation. */
+  isVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): boolean {
+    const row = this.db.prepare('SELECT expires_at FROM verifications WHERE scope = ?').get(this.verificationScope(scope, organisationId)) as { expires_at: string } | undefined;
+    return Boolean(row && row.expires_at > this.clock().toISOString());
+  }
+
+  private destinationFor(org: Organisation | undefined, request: PinRequest): { kind: 'email' | 'sms'; real?: string; masked: string } {
+    const wantsPhone = request.via === 'phone';
+    if (org) {
+      const phone = org.contacts.phones[0];
+      const email = org.contacts.emails[0];
+      if (wantsPhone && phone) return { kind: 'sms', real: phone, masked: maskPhone(phone) };
+      if (email) return { kind: 'email', real: email, masked: maskEmail(email) };
+      if (phone) return { kind: 'sms', real: phone, masked: maskPhone(phone) };
+    }
+    // Nothing to send to: an invented address shaped like a real one, stable for the name typed.
+    const seed = key('decoy', request.organisation.trim().toLowerCase());
+    if (wantsPhone) return { kind: 'sms', masked: maskPhone(`+1425555${parseInt(seed.slice(0, 6), 16) % 10_000}`.padEnd(12, '0')) };
+    const domain = request.organisation.trim().toLowerCase().split('@').pop() ?? '';
+    const looksLikeDomain = /^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain);
+    return { kind: 'email', masked: maskEmail(`${'abcdefghijklmnopqrstuvwxyz'[parseInt(seed.slice(0, 2), 16) % 26]}x@${looksLikeDomain ? domain : 'example.com'}`) };
+  }
+}

@@ -106,7 +106,10 @@ export interface ResponseDueInput {
   callerZone?: string;
 }
 
-/** When the first response is due under the target, counted in the queue's working time. */
+/**
+ * When the first response is due under the target, counted in the queue's working time.
+ * Hour targets count open time only; hours without exact times ('businessHours') count as open throughout.
+ */
 export function responseDue({ target, hours, createdAt, callerZone }: ResponseDueInput): Date {
   if (!(target.amount >= 0)) throw new RangeError(`Response target must be non-negative, got ${target.amount}`);
   if (target.unit === 'businessDay') return addWorkingDays(hours, createdAt, target.amount, callerZone);

@@ -20,6 +20,9 @@ import { SupportAnswers } from '../dialogs/answers';
 import type { Understander } from '../dialogs/services';
 import { knowledgeSources, loadKnowledge, LoadedKnowledge } from '../knowledge/search/knowledge-base';
 import { SearchLog } from '../knowledge/search/search-log';
+import { OrganisationStore, seedDemoOrganisations } from './orgs/organisations';
+import { PinService } from './pin/pin-service';
+import { createDelivery } from './pin/delivery';
 
 export interface App {
   server: Server;
@@ -55,7 +58,15 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     knowledge.built ? 'help index built' : 'help index loaded',
   );
   const help = { search: knowledge.search, log: new SearchLog(db, clock), directory };
-  const dialog = new MainDialog({ understanding, answers, help, defaultLocale: config.defaultLocale });
+  const organisations = new OrganisationStore(db, clock);
+  if (config.seedDemo) {
+    const seeded = seedDemoOrganisations(organisations);
+    if (seeded) logger.info({ organisations: seeded }, 'demo organisations added (see README)');
+  }
+  const delivery = createDelivery({ dataDir: config.dataDir, smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+  const pins = new PinService(db, organisations, delivery, logger, config.pin, clock);
+  const identity = { organisations, pins, settings: config.pin };
+  const dialog = new MainDialog({ understanding, answers, help, identity, defaultLocale: config.defaultLocale });
   const bot = new SupportBot({
     conversationState,
     userState,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parse as parseDotenv } from 'dotenv';
 
 import type { Locale } from '../knowledge/i18n';
+import type { PinSettings } from './pin/pin-service';
 export type { Locale };
 
 export interface Config {
@@ -28,6 +29,12 @@ export interface Config {
   knowledgeDirs: string[];
   /** The address users reach the bot at; "Read more" links point below it. */
   publicUrl: string;
+  /** SMTP server for PIN mail (smtp:// or smtps://); without it mail goes to DATA_DIR/outbox. */
+  smtpUrl?: string;
+  mailFrom: string;
+  pin: PinSettings;
+  /** Seed the demo organisations into an empty database at start. */
+  seedDemo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +65,14 @@ const variables = {
   MicrosoftAppType: z.enum(APP_TYPES).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
   KNOWLEDGE_DIRS: z.string().default(''),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).max(200).default('Microsoft 365 support bot <no-reply@localhost>'),
+  PIN_TTL_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  PIN_MAX_SENDS: z.coerce.number().int().min(1).max(20).default(3),
+  PIN_SEND_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  VERIFIED_FOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((v) => v.replace(/\/+$/, ''))
@@ -120,5 +135,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     localMode: !appId,
     knowledgeDirs,
     publicUrl: v.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${v.PORT}`,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.SMTP_FROM,
+    pin: {
+      ttlMinutes: v.PIN_TTL_MINUTES,
+      maxAttempts: v.PIN_MAX_ATTEMPTS,
+      maxSends: v.PIN_MAX_SENDS,
+      sendWindowMinutes: v.PIN_SEND_WINDOW_MINUTES,
+      verifiedForMinutes: v.VERIFIED_FOR_MINUTES,
+    },
+    seedDemo: v.SEED_DEMO === 'true',
   };
 }

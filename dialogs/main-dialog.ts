@@ -14,6 +14,10 @@ import { localeOf, Locale } from '../knowledge/i18n';
 import { DialogServices, MAX_UNDERSTOOD_CHARS, userTimeZoneOf } from './services';
 import { CountryQuestionDialog, CountryQuestionResult, COUNTRY_QUESTION_DIALOG } from './country-question-dialog';
 import { handleSearchCard, HelpSearchDialog, HelpSearchOptions, HELP_SEARCH_DIALOG, searchCardValue } from './help-search-dialog';
+import { VerifyDialog, VERIFY_DIALOG } from './verify-dialog';
+
+// Commands typed or sent by buttons, matched before understanding.
+const VERIFY_COMMAND = /^\s*(verify|verify me|verify my organi[sz]ation|pin verification please|본인 인증|인증하기|인증할게요)\s*[.!]?\s*$/i;
 
 export const MAIN_DIALOG = 'MainDialog';
 const ROUTE = 'route';
@@ -28,6 +32,7 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new CountryQuestionDialog(options));
     this.addDialog(new HelpSearchDialog(options));
+    this.addDialog(new VerifyDialog(options));
     this.addDialog(new WaterfallDialog(ROUTE, [this.understandAndAnswer.bind(this), this.afterFollowUp.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -43,6 +48,8 @@ export class MainDialog extends ComponentDialog {
     if (activity.type !== ActivityTypes.Message || !activity.text?.trim()) return undefined;
     // After search results, "no" is feedback, not cancel; the search dialog hands anything else back.
     if (inner.activeDialog?.id === HELP_SEARCH_DIALOG) return undefined;
+    // A PIN is not a question: don't run it through understanding.
+    if (inner.activeDialog?.id === VERIFY_DIALOG && /^[\s\d０-９]{1,12}$/.test(activity.text)) return undefined;
     const locale = this.locale(inner.context);
     const understood = this.options.understanding.understand(activity.text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     if (understood.confidence < this.options.understanding.threshold) return undefined;
@@ -76,6 +83,8 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivities(answers.emptyMessage(locale));
       return step.endDialog();
     }
+
+    if (VERIFY_COMMAND.test(text)) return step.beginDialog(VERIFY_DIALOG);
 
     const understood = this.options.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     const request = { locale, entities: understood.entities, userTimeZone: userTimeZoneOf(context) };

@@ -6,6 +6,8 @@ import type { SupportAnswers } from './answers';
 import type { SupportDirectory } from '../knowledge/directory';
 import type { HelpSearch } from '../knowledge/search/help-search';
 import type { SearchLog } from '../knowledge/search/search-log';
+import type { OrganisationStore } from '../bot/orgs/organisations';
+import type { PinService, PinSettings } from '../bot/pin/pin-service';
 
 export interface Understander {
   understand(text: string, locale: Locale): Understanding;
@@ -20,10 +22,18 @@ export interface HelpSearchServices {
   directory: SupportDirectory;
 }
 
+/** Who is asking: organisation profiles and PIN verification. */
+export interface IdentityServices {
+  organisations: OrganisationStore;
+  pins: Pick<PinService, 'request' | 'verify' | 'isVerified'>;
+  settings: PinSettings;
+}
+
 export interface DialogServices {
   understanding: Understander;
   answers: SupportAnswers;
   help: HelpSearchServices;
+  identity: IdentityServices;
   defaultLocale: Locale;
 }
 

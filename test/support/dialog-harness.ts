@@ -12,7 +12,12 @@ import { openDatabase } from '../../bot/storage/database';
 import { buildIndex, knowledgeSources } from '../../knowledge/search/knowledge-base';
 import { SearchLog } from '../../knowledge/search/search-log';
 import type { HelpSearch } from '../../knowledge/search/help-search';
-import type { HelpSearchServices } from '../../dialogs/services';
+import type { HelpSearchServices, IdentityServices } from '../../dialogs/services';
+import { DEMO_ORGANISATIONS, OrganisationStore } from '../../bot/orgs/organisations';
+import { DEFAULT_PIN_SETTINGS, PinService } from '../../bot/pin/pin-service';
+import type { CodeMessage } from '../../bot/pin/delivery';
+import { createLogger } from '../../bot/logger';
+import { Writable } from 'node:stream';
 
 let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding; search: HelpSearch } | undefined;
 
@@ -32,16 +37,31 @@ export function helpServices(clock: () => Date = () => new Date()): HelpSearchSe
   return { search, log: new SearchLog(openDatabase(':memory:'), clock), directory };
 }
 
+/** Organisations (the demo ones) and a PIN service whose codes are captured instead of mailed. */
+export function identityServices(): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
+  const db = openDatabase(':memory:');
+  const organisations = new OrganisationStore(db);
+  for (const org of DEMO_ORGANISATIONS) organisations.save(org);
+  const sent: CodeMessage[] = [];
+  const logs: string[] = [];
+  const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
+  const pins = new PinService(db, organisations, { send: async (m) => void sent.push(m) }, logger);
+  return { organisations, pins, settings: DEFAULT_PIN_SETTINGS, sent, logs };
+}
+
 export interface Conversation {
   adapter: TestAdapter;
   help: HelpSearchServices & { log: SearchLog };
+  identity: ReturnType<typeof identityServices>;
+  storage: MemoryStorage;
 }
 
-export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z')): Conversation {
+export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator'): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
-  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, defaultLocale: 'en' });
+  const identity = identityServices();
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, defaultLocale: 'en' });
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const bot = new SupportBot({
@@ -51,9 +71,9 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
     welcome: (context) => sendWelcome(context, answers, 'en'),
   });
   // Every activity the test sends carries the conversation's locale, as a channel would.
-  const adapter = new TestAdapter((context) => bot.run(context), { channelId: 'emulator', locale });
+  const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale });
   adapter.locale = locale;
-  return { adapter, help };
+  return { adapter, help, identity, storage };
 }
 
 export function flatten(reply: Partial<Activity> | undefined): string {

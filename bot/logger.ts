@@ -10,6 +10,8 @@ const REDACT = [
   'password',
   'code',
   'pin',
+  'smtpUrl',
+  'SMTP_URL',
   'headers.authorization',
   'req.headers.authorization',
 ];

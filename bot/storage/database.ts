@@ -86,6 +86,45 @@ export const MIGRATIONS: Migration[] = [
         expires_at       TEXT NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: 'service requests',
+    sql: `
+      CREATE TABLE requests (
+        id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+        number                 TEXT NOT NULL UNIQUE,
+        -- Channel, conversation and activity id: a redelivered activity finds its request.
+        idempotency_key        TEXT NOT NULL UNIQUE,
+        organisation_id        TEXT NOT NULL REFERENCES organisations (id),
+        requester              TEXT NOT NULL,
+        category               TEXT NOT NULL CHECK (category IN ('technical', 'billing', 'subscription', 'presales')),
+        severity               TEXT NOT NULL CHECK (severity IN ('A', 'B', 'C')),
+        description            TEXT NOT NULL,
+        phone                  TEXT NOT NULL,
+        email                  TEXT NOT NULL,
+        method                 TEXT NOT NULL CHECK (method IN ('phone', 'email', 'teams')),
+        language               TEXT NOT NULL,
+        queue                  TEXT NOT NULL,
+        status                 TEXT NOT NULL CHECK (status IN ('new', 'queued', 'in_progress', 'resolved', 'cancelled')),
+        created_at             TEXT NOT NULL,
+        updated_at             TEXT NOT NULL,
+        first_response_due     TEXT NOT NULL,
+        conversation_reference TEXT NOT NULL
+      );
+      CREATE INDEX requests_organisation ON requests (organisation_id, id);
+      CREATE INDEX requests_queue ON requests (queue, status, created_at);
+      CREATE TABLE request_history (
+        request_id             INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        at                     TEXT NOT NULL,
+        actor                  TEXT NOT NULL,
+        change                 TEXT NOT NULL
+      );
+      CREATE INDEX request_history_request ON request_history (request_id);
+      CREATE TABLE request_numbers (
+        year                   INTEGER PRIMARY KEY,
+        last                   INTEGER NOT NULL
+      );`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

@@ -23,6 +23,8 @@ import { SearchLog } from '../knowledge/search/search-log';
 import { OrganisationStore, seedDemoOrganisations } from './orgs/organisations';
 import { PinService } from './pin/pin-service';
 import { createDelivery } from './pin/delivery';
+import { RequestStore } from './requests/requests';
+import { DEMO_FEED_PATH, ServiceHealthFeed } from './health/service-health';
 
 export interface App {
   server: Server;
@@ -66,7 +68,9 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   const delivery = createDelivery({ dataDir: config.dataDir, smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const pins = new PinService(db, organisations, delivery, logger, config.pin, clock);
   const identity = { organisations, pins, settings: config.pin };
-  const dialog = new MainDialog({ understanding, answers, help, identity, defaultLocale: config.defaultLocale });
+  const health = new ServiceHealthFeed({ source: config.serviceHealthFeed ?? DEMO_FEED_PATH, clock, logger });
+  const requests = { store: new RequestStore(db, clock), health, directory, queue: config.queue, clock };
+  const dialog = new MainDialog({ understanding, answers, help, identity, requests, defaultLocale: config.defaultLocale });
   const bot = new SupportBot({
     conversationState,
     userState,

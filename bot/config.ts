@@ -35,6 +35,9 @@ export interface Config {
   pin: PinSettings;
   /** Seed the demo organisations into an empty database at start. */
   seedDemo: boolean;
+  /** Service health feed (Graph serviceAnnouncement/issues shape): a file path or http(s) URL; empty = the demo feed. */
+  serviceHealthFeed?: string;
+  queue: { agentsOnShift: number; averageHandleMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -73,6 +76,9 @@ const variables = {
   PIN_SEND_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   VERIFIED_FOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  SERVICE_HEALTH_FEED: z.string().min(1).optional(),
+  QUEUE_AGENTS_ON_SHIFT: z.coerce.number().int().min(0).max(10000).default(4),
+  QUEUE_AVERAGE_HANDLE_MINUTES: z.coerce.number().min(1).max(480).default(12),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((v) => v.replace(/\/+$/, ''))
@@ -145,5 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       verifiedForMinutes: v.VERIFIED_FOR_MINUTES,
     },
     seedDemo: v.SEED_DEMO === 'true',
+    serviceHealthFeed: v.SERVICE_HEALTH_FEED && !/^https?:/i.test(v.SERVICE_HEALTH_FEED) ? path.resolve(cwd, v.SERVICE_HEALTH_FEED) : v.SERVICE_HEALTH_FEED,
+    queue: { agentsOnShift: v.QUEUE_AGENTS_ON_SHIFT, averageHandleMinutes: v.QUEUE_AVERAGE_HANDLE_MINUTES },
   };
 }

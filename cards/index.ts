@@ -5,3 +5,4 @@ export * from './severity-card';
 export * from './info-card';
 export * from './clarify-card';
 export * from './search-results-card';
+export * from './request-form-card';

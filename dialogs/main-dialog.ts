@@ -15,8 +15,10 @@ import { DialogServices, MAX_UNDERSTOOD_CHARS, userTimeZoneOf } from './services
 import { CountryQuestionDialog, CountryQuestionResult, COUNTRY_QUESTION_DIALOG } from './country-question-dialog';
 import { handleSearchCard, HelpSearchDialog, HelpSearchOptions, HELP_SEARCH_DIALOG, searchCardValue } from './help-search-dialog';
 import { VerifyDialog, VERIFY_DIALOG } from './verify-dialog';
+import { RequestDialog, REQUEST_DIALOG } from './request-dialog';
 
 // Commands typed or sent by buttons, matched before understanding.
+const REQUEST_COMMAND = /^\s*(new request|open a request|open a support request|create a request|contact me|새 요청|요청 열기|지원 요청 열기|연락 요청)\s*[.!]?\s*$/i;
 const VERIFY_COMMAND = /^\s*(verify|verify me|verify my organi[sz]ation|pin verification please|본인 인증|인증하기|인증할게요)\s*[.!]?\s*$/i;
 
 export const MAIN_DIALOG = 'MainDialog';
@@ -33,6 +35,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new CountryQuestionDialog(options));
     this.addDialog(new HelpSearchDialog(options));
     this.addDialog(new VerifyDialog(options));
+    this.addDialog(new RequestDialog(options));
     this.addDialog(new WaterfallDialog(ROUTE, [this.understandAndAnswer.bind(this), this.afterFollowUp.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -49,7 +52,7 @@ export class MainDialog extends ComponentDialog {
     // After search results, "no" is feedback, not cancel; the search dialog hands anything else back.
     if (inner.activeDialog?.id === HELP_SEARCH_DIALOG) return undefined;
     // A PIN is not a question: don't run it through understanding.
-    if (inner.activeDialog?.id === VERIFY_DIALOG && /^[\s\d０-９]{1,12}$/.test(activity.text)) return undefined;
+    if ((inner.activeDialog?.id === VERIFY_DIALOG || inner.activeDialog?.id === REQUEST_DIALOG) && /^[\s\d０-９]{1,12}$/.test(activity.text)) return undefined;
     const locale = this.locale(inner.context);
     const understood = this.options.understanding.understand(activity.text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     if (understood.confidence < this.options.understanding.threshold) return undefined;
@@ -85,6 +88,7 @@ export class MainDialog extends ComponentDialog {
     }
 
     if (VERIFY_COMMAND.test(text)) return step.beginDialog(VERIFY_DIALOG);
+    if (REQUEST_COMMAND.test(text)) return step.beginDialog(REQUEST_DIALOG);
 
     const understood = this.options.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     const request = { locale, entities: understood.entities, userTimeZone: userTimeZoneOf(context) };

@@ -8,6 +8,7 @@ import type { HelpSearch } from '../knowledge/search/help-search';
 import type { SearchLog } from '../knowledge/search/search-log';
 import type { OrganisationStore } from '../bot/orgs/organisations';
 import type { PinService, PinSettings } from '../bot/pin/pin-service';
+import type { RequestServices } from './request-dialog';
 
 export interface Understander {
   understand(text: string, locale: Locale): Understanding;
@@ -25,7 +26,7 @@ export interface HelpSearchServices {
 /** Who is asking: organisation profiles and PIN verification. */
 export interface IdentityServices {
   organisations: OrganisationStore;
-  pins: Pick<PinService, 'request' | 'verify' | 'isVerified'>;
+  pins: Pick<PinService, 'request' | 'verify' | 'isVerified' | 'verifiedOrganisation' | 'recordVerified'>;
   settings: PinSettings;
 }
 
@@ -34,6 +35,7 @@ export interface DialogServices {
   answers: SupportAnswers;
   help: HelpSearchServices;
   identity: IdentityServices;
+  requests: RequestServices;
   defaultLocale: Locale;
 }
 

@@ -65,6 +65,7 @@ export class VerifyDialog extends ComponentDialog {
         await step.context.sendActivities(this.services.answers.answer('not_admin', { locale, entities: {} }));
         return step.endDialog({} satisfies VerifyResult);
       }
+      this.services.identity.pins.recordVerified(pinScope(step.context), org.id);
       await step.context.sendActivity(textReply(t(locale, 'verify.teamsAdmin', { organisation: org.name })));
       return step.endDialog({ organisationId: org.id } satisfies VerifyResult);
     }

@@ -148,15 +148,33 @@ export class PinService {
       .prepare('UPDATE pin_codes SET used_at = ? WHERE scope = ? AND used_at IS NULL AND hash = ?')
       .run(now.toISOString(), codeScope, counted.hash);
     if (used.changes !== 1) return { ok: false, reason: 'none' };
+    this.recordVerified(scope, org.id);
+    this.logger.info({ event: 'pin.verified', organisation: org.id }, 'PIN verified');
+    return { ok: true, organisationId: org.id };
+  }
+
+  /** Marks the conversation verified: after a PIN, or when Teams has authenticated one of the admins. */
+  recordVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): void {
+    const now = this.clock();
     const expires = new Date(now.getTime() + this.settings.verifiedForMinutes * 60_000).toISOString();
     this.db
       .prepare(
-        `INSERT INTO verifications (scope, organisation_id, verified_at, expires_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO verifications (scope, conversation_key, organisation_id, verified_at, expires_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (scope) DO UPDATE SET verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
       )
-      .run(this.verificationScope(scope, org.id), org.id, now.toISOString(), expires);
-    this.logger.info({ event: 'pin.verified', organisation: org.id }, 'PIN verified');
-    return { ok: true, organisationId: org.id };
+      .run(this.verificationScope(scope, organisationId), this.conversationKey(scope), organisationId, now.toISOString(), expires);
+  }
+
+  private conversationKey(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>): string {
+    return key('conversation', scope.channelId, scope.conversationId, scope.userId);
+  }
+
+  /** The organisation this user most recently verified for in this conversation, while it lasts. */
+  verifiedOrganisation(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>): string | undefined {
+    const row = this.db
+      .prepare('SELECT organisation_id AS id FROM verifications WHERE conversation_key = ? AND expires_at > ? ORDER BY verified_at DESC LIMIT 1')
+      .get(this.conversationKey(scope), this.clock().toISOString()) as { id: string } | undefined;
+    return row?.id;
   }
 
   /** Whether this user in this conversation proved, recently enough, that they act for the organisation. */

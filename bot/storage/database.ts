@@ -81,10 +81,13 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX pin_sends_limit ON pin_sends (limit_key, sent_at);
       CREATE TABLE verifications (
         scope            TEXT PRIMARY KEY,
+        -- Hash of channel, conversation and user: which organisations this person proved they act for here.
+        conversation_key TEXT NOT NULL,
         organisation_id  TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
         verified_at      TEXT NOT NULL,
         expires_at       TEXT NOT NULL
-      );`,
+      );
+      CREATE INDEX verifications_conversation ON verifications (conversation_key, expires_at);`,
   },
   {
     version: 4,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as AC from 'adaptivecards';
 import type { Attachment } from 'botbuilder';
-import { clarifyCard, contactCard, hoursCard, infoCard, RenderedCard, searchResultsCard, severityCard, telUrl } from '../../cards';
+import { clarifyCard, contactCard, hoursCard, infoCard, RenderedCard, requestFormCard, searchResultsCard, severityCard, telUrl } from '../../cards';
 
 const HOSTILE = [
   '${$root.secret}',
@@ -63,6 +63,19 @@ function builders(s: string): [string, RenderedCard][] {
     })],
     ['info', infoCard({ title: s, paragraphs: [s, s], steps: [s, s], bullets: [s], facts: [{ title: s, value: s }], links: [{ title: s, url: 'https://example.com/a?b=c' }], footer: s, suggestions: [1, 2, 3, 4, 5, 6, 7].map(() => ({ title: s, text: s })) })],
     ['clarify', clarifyCard({ question: s, choices: [1, 2, 3, 4, 5, 6, 7].map(() => ({ title: s, text: s })) })],
+    ['request form', requestFormCard({
+      title: s,
+      intro: s,
+      problem: s,
+      submit: s,
+      labels: { description: s, category: s, severity: s, phone: s, email: s, method: s },
+      errors: { description: s, category: s, severity: s, phone: s, email: s, method: s },
+      values: { description: s, category: 'technical', severity: 'B', phone: s, email: s, method: 'email' },
+      categories: [{ title: s, value: 'technical' }, { title: s, value: 'billing' }],
+      severities: [{ title: s, value: 'A' }, { title: s, value: 'B' }],
+      severityHelp: [s, s],
+      methods: [{ title: s, value: 'email' }],
+    })],
     ['search results', searchResultsCard({
       title: s,
       note: s,

@@ -7,12 +7,12 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/main-dialog';
 import { SupportAnswers } from '../../dialogs/answers';
 import { understanderFrom } from '../../dialogs/services';
-import { flatten, helpServices, identityServices, knowledge } from '../support/dialog-harness';
+import { flatten, helpServices, identityServices, knowledge, requestServices } from '../support/dialog-harness';
 
 function client(): DialogTestClient {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock: () => new Date('2026-11-24T03:00:00Z') });
-  return new DialogTestClient('msteams', new MainDialog({ understanding: understanderFrom(understanding), answers, help: helpServices(), identity: identityServices(), defaultLocale: 'en' }));
+  return new DialogTestClient('msteams', new MainDialog({ understanding: understanderFrom(understanding), answers, help: helpServices(), identity: identityServices(), requests: requestServices(), defaultLocale: 'en' }));
 }
 
 async function say(c: DialogTestClient, text: string, locale: string): Promise<string> {

@@ -13,6 +13,9 @@ import { buildIndex, knowledgeSources } from '../../knowledge/search/knowledge-b
 import { SearchLog } from '../../knowledge/search/search-log';
 import type { HelpSearch } from '../../knowledge/search/help-search';
 import type { HelpSearchServices, IdentityServices } from '../../dialogs/services';
+import type { RequestServices } from '../../dialogs/request-dialog';
+import { RequestStore } from '../../bot/requests/requests';
+import { DEMO_FEED_PATH, ServiceHealthFeed } from '../../bot/health/service-health';
 import { DEMO_ORGANISATIONS, OrganisationStore } from '../../bot/orgs/organisations';
 import { DEFAULT_PIN_SETTINGS, PinService } from '../../bot/pin/pin-service';
 import type { CodeMessage } from '../../bot/pin/delivery';
@@ -38,8 +41,7 @@ export function helpServices(clock: () => Date = () => new Date()): HelpSearchSe
 }
 
 /** Organisations (the demo ones) and a PIN service whose codes are captured instead of mailed. */
-export function identityServices(): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
-  const db = openDatabase(':memory:');
+export function identityServices(db = openDatabase(':memory:')): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
   const organisations = new OrganisationStore(db);
   for (const org of DEMO_ORGANISATIONS) organisations.save(org);
   const sent: CodeMessage[] = [];
@@ -49,10 +51,17 @@ export function identityServices(): IdentityServices & { sent: CodeMessage[]; lo
   return { organisations, pins, settings: DEFAULT_PIN_SETTINGS, sent, logs };
 }
 
+/** Requests in memory with the demo service health feed (read from its file, as the bot does). */
+export function requestServices(db = openDatabase(':memory:'), clock: () => Date = () => new Date()): RequestServices & { store: RequestStore } {
+  const { directory } = knowledge();
+  return { store: new RequestStore(db, clock), health: new ServiceHealthFeed({ source: DEMO_FEED_PATH, clock }), directory, queue: { agentsOnShift: 4, averageHandleMinutes: 12 }, clock };
+}
+
 export interface Conversation {
   adapter: TestAdapter;
   help: HelpSearchServices & { log: SearchLog };
   identity: ReturnType<typeof identityServices>;
+  requests: ReturnType<typeof requestServices>;
   storage: MemoryStorage;
 }
 
@@ -60,8 +69,11 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
-  const identity = identityServices();
-  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, defaultLocale: 'en' });
+  // One database for both: requests refer to organisations.
+  const db = openDatabase(':memory:');
+  const identity = identityServices(db);
+  const requests = requestServices(db, clock);
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, defaultLocale: 'en' });
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const bot = new SupportBot({
@@ -73,7 +85,7 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
   // Every activity the test sends carries the conversation's locale, as a channel would.
   const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale });
   adapter.locale = locale;
-  return { adapter, help, identity, storage };
+  return { adapter, help, identity, requests, storage };
 }
 
 export function flatten(reply: Partial<Activity> | undefined): string {

@@ -1,0 +1,103 @@
+// The request flow on the real bot: verification first, the partner note, known issues, the form
+// with server-side checks and the seed's severity rules, and the confirmation.
+import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
+import { flatten, newClient, turn, Conversation } from '../support/dialog-harness';
+
+const text = (replies: Partial<Activity>[]) => replies.map(flatten).join('\n');
+const FORM = { action: 'requestForm', description: 'External mail bounces with 550 5.7.1 since this morning.', category: 'technical', severity: 'B', phone: '+1 425 555 0100', email: 'admin@contoso.example', method: 'phone' };
+
+async function verified(client: Conversation, organisation: string, locale = 'en'): Promise<void> {
+  await turn(client, locale === 'ko' ? '본인 인증' : 'verify');
+  await turn(client, organisation);
+  await turn(client, locale === 'ko' ? '메일' : 'Email');
+  const code = client.identity.sent[client.identity.sent.length - 1].code;
+  assert.match(text(await turn(client, code)), locale === 'ko' ? /확인되었습니다/ : /verified/);
+}
+
+async function toForm(client: Conversation): Promise<string> {
+  const health = text(await turn(client, 'new request'));
+  assert.match(health, /known issues/);
+  const form = text(await turn(client, 'None of these'));
+  assert.match(form, /Open a support request/);
+  return form;
+}
+
+describe('request flow', () => {
+  it('asks an unverified user to verify first, then goes on to known issues', async () => {
+    const client = newClient('en-US');
+    assert.match(text(await turn(client, 'new request')), /Which organisation/);
+    await turn(client, 'contoso.example');
+    await turn(client, 'Email');
+    const afterCode = text(await turn(client, client.identity.sent[0].code));
+    assert.match(afterCode, /verified/);
+    assert.match(afterCode, /Exchange Online/, 'worldwide issues shown');
+    assert.doesNotMatch(afterCode, /MO204341|Licence assignment/, 'a 21Vianet-only issue is not shown to a worldwide tenant');
+  });
+
+  it('creates a request from the form and confirms number, due time, wait and phone', async () => {
+    const client = newClient('en-US');
+    await verified(client, 'contoso.example');
+    const form = await toForm(client);
+    assert.match(form, /admin@contoso\.example/, 'contacts prefilled from the profile');
+    const done = text(await turn(client, { type: 'message', value: FORM }));
+    assert.match(done, /Request 2026-000001 is open/);
+    assert.match(done, /First response by/);
+    assert.match(done, /Expected wait/);
+    assert.match(done.replace(/\D/g, ''), /18008659408/);
+    const request = client.requests.store.get('2026-000001', 'contoso-demo')!;
+    assert.equal(request.severity, 'B');
+    assert.equal(request.phone, '+14255550100');
+    assert.equal(request.status, 'new');
+  });
+
+  it('ends at a matching known issue without creating a request', async () => {
+    const client = newClient('en-US');
+    await verified(client, 'contoso.example');
+    await turn(client, 'new request');
+    assert.match(text(await turn(client, '#issue EX204311')), /Status: serviceDegradation/);
+    assert.equal(client.requests.store.list().length, 0);
+  });
+
+  it('refuses severity A without an agreement and a forged 100 KB description, keeping the form', async () => {
+    const client = newClient('en-US');
+    await verified(client, 'contoso.example');
+    await toForm(client);
+    assert.match(text(await turn(client, { type: 'message', value: { ...FORM, severity: 'A' } })), /advanced support agreement/);
+    assert.match(text(await turn(client, { type: 'message', value: { ...FORM, description: 'x'.repeat(100 * 1024) } })), /under 4,000 characters/);
+    assert.match(text(await turn(client, { type: 'message', value: { ...FORM, severity: 'Z', organisationId: 'fabrikam-demo' } })), /Choose a severity/);
+    assert.equal(client.requests.store.list().length, 0);
+    assert.match(text(await turn(client, { type: 'message', value: FORM })), /is open/);
+    assert.equal(client.requests.store.list()[0].organisationId, 'contoso-demo', 'the organisation comes from verification, not the card');
+  });
+
+  it('shows a partner-bought organisation its partner first, and caps billing at B', async () => {
+    const client = newClient('en-US');
+    await verified(client, 'fabrikam.example');
+    assert.match(text(await turn(client, 'new request')), /Northwind Cloud Partners/);
+    assert.match(text(await turn(client, 'Open a request anyway')), /Licence assignment/, 'the 21Vianet issue is shown to a 21Vianet tenant');
+    await turn(client, 'None of these');
+    const refused = text(await turn(client, { type: 'message', value: { ...FORM, category: 'billing', severity: 'A', email: 'it@fabrikam.example' } }));
+    assert.match(refused, /technical support only/);
+    const done = text(await turn(client, { type: 'message', value: { ...FORM, category: 'technical', severity: 'A', email: 'it@fabrikam.example' } }));
+    assert.match(done, /is open/);
+    assert.match(done.replace(/\D/g, ''), /4000890365/, 'the 21Vianet number');
+  });
+
+  it('lets the partner handle it when the admin says so', async () => {
+    const client = newClient('en-US');
+    await verified(client, 'fabrikam.example');
+    await turn(client, 'new request');
+    assert.match(text(await turn(client, "I'll contact the partner")), /partner can't help/);
+  });
+
+  it('runs in Korean', async () => {
+    const client = newClient('ko-KR');
+    await verified(client, 'contoso.example', 'ko');
+    assert.match(text(await turn(client, '새 요청')), /알려진 문제/);
+    assert.match(text(await turn(client, '해당 없음')), /지원 요청 열기/);
+    const done = text(await turn(client, { type: 'message', value: FORM }));
+    assert.match(done, /접수되었습니다/);
+    assert.match(done, /예상 대기 시간/);
+  });
+});

@@ -23,7 +23,10 @@ import { SearchLog } from '../knowledge/search/search-log';
 import { OrganisationStore, seedDemoOrganisations } from './orgs/organisations';
 import { PinService } from './pin/pin-service';
 import { createDelivery } from './pin/delivery';
-import { RequestStore } from './requests/requests';
+import { RequestStore, ServiceRequest } from './requests/requests';
+import { requestRoutes } from './requests/request-routes';
+import type { ConversationReference } from 'botbuilder';
+import { t } from '../knowledge/i18n';
 import { DEMO_FEED_PATH, ServiceHealthFeed } from './health/service-health';
 
 export interface App {
@@ -78,6 +81,19 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     welcome: (context) => sendWelcome(context, answers, config.defaultLocale),
   });
   const adapter = createAdapter(config, logger, conversationState);
+  // A status change reaches the requester in the conversation where the request was made.
+  const notify = async (request: ServiceRequest, note?: string) => {
+    const locale = request.language === 'ko' ? 'ko' : 'en';
+    const status = t(locale, `requests.status.${request.status}`);
+    const message = note ? t(locale, 'requests.updateNote', { number: request.number, status, note }) : t(locale, 'requests.update', { number: request.number, status });
+    try {
+      await adapter.continueConversationAsync(config.auth.appId, request.conversationReference as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity(message);
+      });
+    } catch (err) {
+      logger.warn({ err, request: request.number }, 'could not tell the requester about a status change');
+    }
+  };
 
   const server = createServer({
     maxBodyBytes: config.maxBodyBytes,
@@ -86,6 +102,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       messagesRoute(adapter, (context) => bot.run(context), logger),
       ...healthRoutes(() => isReachable(db)),
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
+      ...requestRoutes({ token: config.requestApiToken, store: requests.store, notify }),
     ],
   });
 

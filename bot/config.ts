@@ -38,6 +38,8 @@ export interface Config {
   /** Service health feed (Graph serviceAnnouncement/issues shape): a file path or http(s) URL; empty = the demo feed. */
   serviceHealthFeed?: string;
   queue: { agentsOnShift: number; averageHandleMinutes: number };
+  /** Bearer token for support's request API; without one the API is off. */
+  requestApiToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +81,7 @@ const variables = {
   SERVICE_HEALTH_FEED: z.string().min(1).optional(),
   QUEUE_AGENTS_ON_SHIFT: z.coerce.number().int().min(0).max(10000).default(4),
   QUEUE_AVERAGE_HANDLE_MINUTES: z.coerce.number().min(1).max(480).default(12),
+  REQUEST_API_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((v) => v.replace(/\/+$/, ''))
@@ -153,5 +156,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     seedDemo: v.SEED_DEMO === 'true',
     serviceHealthFeed: v.SERVICE_HEALTH_FEED && !/^https?:/i.test(v.SERVICE_HEALTH_FEED) ? path.resolve(cwd, v.SERVICE_HEALTH_FEED) : v.SERVICE_HEALTH_FEED,
     queue: { agentsOnShift: v.QUEUE_AGENTS_ON_SHIFT, averageHandleMinutes: v.QUEUE_AVERAGE_HANDLE_MINUTES },
+    requestApiToken: v.REQUEST_API_TOKEN,
   };
 }

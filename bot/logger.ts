@@ -11,6 +11,8 @@ const REDACT = [
   'code',
   'pin',
   'smtpUrl',
+  'requestApiToken',
+  'REQUEST_API_TOKEN',
   'SMTP_URL',
   'headers.authorization',
   'req.headers.authorization',

@@ -17,9 +17,11 @@ export interface ServerOptions {
 
 const PUBLIC_MESSAGES: Record<number, string> = {
   400: 'The request body is not valid JSON.',
+  401: 'Unauthorized.',
   404: 'Not found.',
   405: 'Method not allowed.',
   406: 'Not acceptable.',
+  409: 'The change is not allowed in the current state.',
   413: 'The request body is too large.',
   415: 'Only application/json bodies are accepted.',
   500: 'Internal error.',

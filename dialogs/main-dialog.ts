@@ -16,6 +16,7 @@ import { CountryQuestionDialog, CountryQuestionResult, COUNTRY_QUESTION_DIALOG }
 import { handleSearchCard, HelpSearchDialog, HelpSearchOptions, HELP_SEARCH_DIALOG, searchCardValue } from './help-search-dialog';
 import { VerifyDialog, VERIFY_DIALOG } from './verify-dialog';
 import { RequestDialog, REQUEST_DIALOG } from './request-dialog';
+import { MyRequestsDialog, MY_REQUESTS_DIALOG, requestCommand } from './my-requests-dialog';
 
 // Commands typed or sent by buttons, matched before understanding.
 const REQUEST_COMMAND = /^\s*(new request|open a request|open a support request|create a request|contact me|새 요청|요청 열기|지원 요청 열기|연락 요청)\s*[.!]?\s*$/i;
@@ -36,6 +37,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new HelpSearchDialog(options));
     this.addDialog(new VerifyDialog(options));
     this.addDialog(new RequestDialog(options));
+    this.addDialog(new MyRequestsDialog(options));
     this.addDialog(new WaterfallDialog(ROUTE, [this.understandAndAnswer.bind(this), this.afterFollowUp.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -52,7 +54,7 @@ export class MainDialog extends ComponentDialog {
     // After search results, "no" is feedback, not cancel; the search dialog hands anything else back.
     if (inner.activeDialog?.id === HELP_SEARCH_DIALOG) return undefined;
     // A PIN is not a question: don't run it through understanding.
-    if ((inner.activeDialog?.id === VERIFY_DIALOG || inner.activeDialog?.id === REQUEST_DIALOG) && /^[\s\d０-９]{1,12}$/.test(activity.text)) return undefined;
+    if ([VERIFY_DIALOG, REQUEST_DIALOG, MY_REQUESTS_DIALOG].includes(inner.activeDialog?.id ?? '') && /^[\s\d０-９]{1,12}$/.test(activity.text)) return undefined;
     const locale = this.locale(inner.context);
     const understood = this.options.understanding.understand(activity.text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     if (understood.confidence < this.options.understanding.threshold) return undefined;
@@ -89,6 +91,8 @@ export class MainDialog extends ComponentDialog {
 
     if (VERIFY_COMMAND.test(text)) return step.beginDialog(VERIFY_DIALOG);
     if (REQUEST_COMMAND.test(text)) return step.beginDialog(REQUEST_DIALOG);
+    const command = requestCommand(text);
+    if (command) return step.beginDialog(MY_REQUESTS_DIALOG, command);
 
     const understood = this.options.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     const request = { locale, entities: understood.entities, userTimeZone: userTimeZoneOf(context) };

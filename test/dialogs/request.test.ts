@@ -101,3 +101,36 @@ describe('request flow', () => {
     assert.match(done, /예상 대기 시간/);
   });
 });
+
+describe('my requests', () => {
+  async function withRequest(organisation: string, email: string): Promise<{ client: Conversation; number: string }> {
+    const client = newClient('en-US');
+    await verified(client, organisation);
+    await turn(client, 'new request');
+    if (organisation.startsWith('fabrikam')) await turn(client, 'Open a request anyway');
+    await turn(client, 'None of these');
+    const done = text(await turn(client, { type: 'message', value: { ...FORM, email } }));
+    return { client, number: /Request (\d{4}-\d{6})/.exec(done)![1] };
+  }
+
+  it('lists, shows, notes and cancels a request of the verified organisation', async () => {
+    const { client, number } = await withRequest('contoso.example', 'admin@contoso.example');
+    assert.match(text(await turn(client, 'my requests')), new RegExp(number));
+    assert.match(text(await turn(client, `status of ${number}`)), /New/);
+    assert.match(text(await turn(client, `add a note to ${number}: it started after the DNS change`)), /note is added/);
+    assert.match(text(await turn(client, `cancel request ${number}`)), /cancelled/);
+    assert.match(text(await turn(client, `cancel request ${number}`)), /can't be changed/);
+    assert.deepEqual(client.requests.store.historyOf(number).map((h) => h.change.status ?? 'note'), ['new', 'note', 'cancelled']);
+  });
+
+  it("answers another organisation's number exactly like a number that doesn't exist", async () => {
+    const { client, number } = await withRequest('contoso.example', 'admin@contoso.example');
+    // The same bot, a different conversation, verified for Fabrikam.
+    const other = newClient('en-US', undefined, 'emulator', client.db);
+    await verified(other, 'fabrikam.example');
+    assert.ok(other.requests.store.get(number), 'the request is in the shared database');
+    const theirs = text(await turn(other, `status of ${number}`)).replace(number, 'N');
+    const missing = text(await turn(other, 'status of 2026-999999')).replace('2026-999999', 'N');
+    assert.equal(theirs, missing);
+  });
+});

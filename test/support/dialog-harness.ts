@@ -63,14 +63,17 @@ export interface Conversation {
   identity: ReturnType<typeof identityServices>;
   requests: ReturnType<typeof requestServices>;
   storage: MemoryStorage;
+  db: ReturnType<typeof openDatabase>;
 }
 
-export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator'): Conversation {
+let conversations = 0;
+
+export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator', database?: ReturnType<typeof openDatabase>): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
-  // One database for both: requests refer to organisations.
-  const db = openDatabase(':memory:');
+  // One database for both: requests refer to organisations. Pass one in to put two conversations on one bot.
+  const db = database ?? openDatabase(':memory:');
   const identity = identityServices(db);
   const requests = requestServices(db, clock);
   const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, defaultLocale: 'en' });
@@ -83,9 +86,11 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
     welcome: (context) => sendWelcome(context, answers, 'en'),
   });
   // Every activity the test sends carries the conversation's locale, as a channel would.
-  const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale });
+  // A conversation id of its own, as two real conversations on one bot would have.
+  const conversation = { id: `conversation-${++conversations}`, isGroup: false, conversationType: 'personal', name: '' };
+  const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale, conversation });
   adapter.locale = locale;
-  return { adapter, help, identity, requests, storage };
+  return { adapter, help, identity, requests, storage, db };
 }
 
 export function flatten(reply: Partial<Activity> | undefined): string {

@@ -13,6 +13,7 @@ import * as replies from './answers/request-answers';
 import { textReply } from './answers/reply';
 import { DialogServices, userTimeZoneOf } from './services';
 import { pinScope, VerifyDialog, VerifyResult, VERIFY_DIALOG } from './verify-dialog';
+import { channelShowsCards, RequestPromptsDialog, REQUEST_PROMPTS_DIALOG } from './request-prompts-dialog';
 
 export const REQUEST_DIALOG = 'RequestDialog';
 const STEPS = 'requestSteps';
@@ -59,6 +60,7 @@ export class RequestDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(REQUEST_DIALOG);
     this.addDialog(new VerifyDialog(services));
+    this.addDialog(new RequestPromptsDialog(services));
     this.addDialog(
       new WaterfallDialog(STEPS, [
         this.identify.bind(this),
@@ -150,6 +152,7 @@ export class RequestDialog extends ComponentDialog {
     const locale = this.locale(step.context);
     Object.assign(step.values, step.options);
     const { values, errors, problem } = step.options;
+    if (!channelShowsCards(step.context.activity.channelId)) return step.beginDialog(REQUEST_PROMPTS_DIALOG, { values, errors, problem });
     await step.context.sendActivities(replies.formReply(locale, this.services.requests.directory, values, errors, problem));
     return Dialog.EndOfTurn;
   }
@@ -158,7 +161,9 @@ export class RequestDialog extends ComponentDialog {
     const context = step.context;
     const locale = this.locale(context);
     const state = step.values as FormState;
-    const submitted = context.activity.value as Record<string, unknown> | undefined;
+    // From the card (the activity's value) or from the one-question-at-a-time fallback (the step result).
+    const fromPrompts = step.result as Record<string, unknown> | undefined;
+    const submitted = (fromPrompts?.action === 'requestForm' ? fromPrompts : context.activity.value) as Record<string, unknown> | undefined;
     if (!submitted || typeof submitted !== 'object' || submitted.action !== 'requestForm') {
       const typed = (context.activity.text ?? '').trim();
       if (typed) return step.endDialog({ rerouteText: typed } satisfies RequestResult);

@@ -7,6 +7,8 @@ import type { Intent, Understanding } from '../../knowledge/nlu';
 import * as conversation from './conversation-answers';
 import { AnswerRequest, hoursAnswer, phoneAnswer } from './contact-answers';
 import { eligibilityAnswer, policyAnswer, severityAnswer } from './policy-answers';
+import { suggestion } from './reply';
+import { t } from '../../knowledge/i18n';
 
 export type { AnswerRequest } from './contact-answers';
 
@@ -33,6 +35,12 @@ export class SupportAnswers {
     const { directory, clock } = this.options;
     const { locale, entities } = request;
     const policy = POLICY_ANSWERS[intent];
+    if (policy === 'onlineRequest') {
+      // The bot can open the request itself: offer that beside the admin-center steps.
+      const [reply, ...rest] = policyAnswer(directory, policy, locale);
+      const open = suggestion(t(locale, 'request.open'), t(locale, 'request.command'));
+      return [{ ...reply, suggestedActions: { actions: [open], to: [] } }, ...rest];
+    }
     if (policy) return policyAnswer(directory, policy, locale);
     switch (intent) {
       case 'phone_number':

@@ -134,3 +134,24 @@ describe('my requests', () => {
     assert.equal(theirs, missing);
   });
 });
+
+describe('request form without cards', () => {
+  it('asks one question at a time on a channel without Adaptive Cards, with the same checks', async () => {
+    const client = newClient('en-US', undefined, 'sms');
+    await verified(client, 'contoso.example');
+    await turn(client, 'new request');
+    assert.match(text(await turn(client, 'None of these')), /What's the problem/);
+    assert.match(text(await turn(client, 'Shared mailbox permissions vanished overnight.')), /1\. Technical support/);
+    assert.match(text(await turn(client, '1')), /Severity/);
+    assert.match(text(await turn(client, 'a')), /Contact phone/);
+    await turn(client, 'ok');
+    await turn(client, 'ok');
+    const refused = text(await turn(client, 'Email'));
+    assert.match(refused, /advanced support agreement/, 'severity A refused as on the card');
+    for (const answer of ['Shared mailbox permissions vanished overnight.', '1', 'c', 'ok', 'ok']) await turn(client, answer);
+    const done = text(await turn(client, '2'));
+    assert.match(done, /is open/);
+    const [request] = client.requests.store.list();
+    assert.deepEqual([request.category, request.severity, request.method, request.phone], ['technical', 'C', 'email', '+14255550100']);
+  });
+});

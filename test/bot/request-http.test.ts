@@ -7,6 +7,7 @@ import type { Activity } from 'botbuilder';
 import { CaptureConnector, readable } from '../support/capture-connector';
 import { postJson, request } from '../support/http-client';
 import { RunningBot, startTestBot } from '../support/test-bot';
+import { codeFromMail } from '../support/mail';
 
 const TOKEN = 'test-token-0123456789-abcdefghij';
 
@@ -48,7 +49,7 @@ describe('requests over HTTP and the request API', () => {
     await say({ text: 'Email' });
     const outbox = path.join(bot.dataDir, 'outbox');
     const eml = fs.readFileSync(path.join(outbox, fs.readdirSync(outbox)[0]), 'utf8');
-    const code = /\bis (\d{6})\./.exec(eml.split(/\r?\n\r?\n/).slice(1).join('\n'))![1];
+    const code = codeFromMail(eml);
     await say({ text: code });
     await say({ text: 'new request' });
     assert.match(await say({ text: 'None of these' }), /Open a support request/);
@@ -78,6 +79,40 @@ describe('requests over HTTP and the request API', () => {
 
     assert.match(await say({ text: 'my requests' }), new RegExp(number!));
     assert.match(await say({ text: `status of ${number}` }), /Resolved/);
+  });
+
+  it('sends one code and creates one request when the channel delivers the same activity twice', async () => {
+    const post = (activityId: string, fields: Partial<Activity>) =>
+      postJson(`${bot.url}/api/messages`, {
+        type: 'message',
+        id: activityId,
+        channelId: 'emulator',
+        serviceUrl: connector.url,
+        conversation: { id: 'req-twice' },
+        from: { id: 'user-2' },
+        recipient: { id: 'bot' },
+        locale: 'en-US',
+        ...fields,
+      });
+    const outbox = path.join(bot.dataDir, 'outbox');
+    const mails = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0);
+    await post('t-1', { text: 'verify' });
+    await post('t-2', { text: 'fabrikam.example' });
+    const before = mails();
+    await post('t-3', { text: 'Email' });
+    await post('t-3', { text: 'Email' });
+    assert.equal(mails(), before + 1, 'one code for a redelivered activity');
+    const newest = fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().pop()!;
+    const code = codeFromMail(fs.readFileSync(path.join(outbox, newest), 'utf8'));
+    await post('t-4', { text: code });
+    await post('t-5', { text: 'new request' });
+    await post('t-6', { text: 'Open a request anyway' });
+    await post('t-7', { text: 'None of these' });
+    const form = { action: 'requestForm', description: 'Licence assignment fails for new users.', category: 'subscription', severity: 'B', phone: '+86 10 5555 0100', email: 'it@fabrikam.example', method: 'email' };
+    const count = () => (bot.app.db.prepare("SELECT COUNT(*) AS n FROM requests WHERE organisation_id = 'fabrikam-demo'").get() as { n: number }).n;
+    await post('t-8', { value: form });
+    await post('t-8', { value: form });
+    assert.equal(count(), 1, 'one request for a redelivered submit');
   });
 
   it('has no request API without a token', async () => {

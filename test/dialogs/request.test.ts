@@ -155,3 +155,17 @@ describe('request form without cards', () => {
     assert.deepEqual([request.category, request.severity, request.method, request.phone], ['technical', 'C', 'email', '+14255550100']);
   });
 });
+
+describe('my requests in Korean', () => {
+  it('lists and shows requests in Korean', async () => {
+    const client = newClient('ko-KR');
+    await verified(client, 'contoso.example', 'ko');
+    await turn(client, '새 요청');
+    await turn(client, '해당 없음');
+    const done = text(await turn(client, { type: 'message', value: FORM }));
+    const number = /요청 (\d{4}-\d{6})/.exec(done)![1];
+    assert.match(text(await turn(client, '내 요청')), new RegExp(`${number}.*새 요청`));
+    assert.match(text(await turn(client, `${number} 상태 알려줘`)), /상태/);
+    assert.match(text(await turn(client, `요청 ${number} 취소`)), /취소되었습니다/);
+  });
+});

@@ -25,6 +25,9 @@ import { PinService } from './pin/pin-service';
 import { createDelivery } from './pin/delivery';
 import { RequestStore, ServiceRequest } from './requests/requests';
 import { requestRoutes } from './requests/request-routes';
+import { directLineRoutes } from './directline/routes';
+import { DirectLineConversations } from './directline/conversations';
+import { DirectLineTokens, tokenSecret } from './directline/tokens';
 import type { ConversationReference } from 'botbuilder';
 import { t } from '../knowledge/i18n';
 import { DEMO_FEED_PATH, ServiceHealthFeed } from './health/service-health';
@@ -95,6 +98,22 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     }
   };
 
+  // The embedded Direct Line needs the adapter without channel authentication: local mode only.
+  let internalUrl = `http://127.0.0.1:${config.port}`;
+  const directLineSecret = tokenSecret(config.directLine.tokenSecret, config.dataDir);
+  const directLine = config.localMode
+    ? directLineRoutes({
+        adapter,
+        logic: (context) => bot.run(context),
+        conversations: new DirectLineConversations(db, clock),
+        tokens: new DirectLineTokens(directLineSecret, clock),
+        secret: directLineSecret.toString('utf8'),
+        internalUrl: () => internalUrl,
+        allowedOrigins: config.directLine.allowedOrigins,
+        logger,
+      })
+    : [];
+
   const server = createServer({
     maxBodyBytes: config.maxBodyBytes,
     logger,
@@ -103,6 +122,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       ...healthRoutes(() => isReachable(db)),
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
       ...requestRoutes({ token: config.requestApiToken, store: requests.store, notify }),
+      ...directLine,
     ],
   });
 
@@ -115,6 +135,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           const address = server.address();
+          internalUrl = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? '127.0.0.1' : config.host}:${address.port}`;
           const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
           resolve({ host, port: address.port, url: `http://${host}:${address.port}` });
         });

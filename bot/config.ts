@@ -40,6 +40,12 @@ export interface Config {
   queue: { agentsOnShift: number; averageHandleMinutes: number };
   /** Bearer token for support's request API; without one the API is off. */
   requestApiToken?: string;
+  directLine: {
+    /** Signs embedded Direct Line tokens and serves as its secret; generated into DATA_DIR when unset. */
+    tokenSecret?: string;
+    /** Browser origins allowed to call the Direct Line endpoints. */
+    allowedOrigins: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +88,8 @@ const variables = {
   QUEUE_AGENTS_ON_SHIFT: z.coerce.number().int().min(0).max(10000).default(4),
   QUEUE_AVERAGE_HANDLE_MINUTES: z.coerce.number().min(1).max(480).default(12),
   REQUEST_API_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
+  DIRECT_LINE_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
+  DIRECT_LINE_ORIGINS: z.string().default(''),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((v) => v.replace(/\/+$/, ''))
@@ -157,5 +165,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     serviceHealthFeed: v.SERVICE_HEALTH_FEED && !/^https?:/i.test(v.SERVICE_HEALTH_FEED) ? path.resolve(cwd, v.SERVICE_HEALTH_FEED) : v.SERVICE_HEALTH_FEED,
     queue: { agentsOnShift: v.QUEUE_AGENTS_ON_SHIFT, averageHandleMinutes: v.QUEUE_AVERAGE_HANDLE_MINUTES },
     requestApiToken: v.REQUEST_API_TOKEN,
+    directLine: {
+      tokenSecret: v.DIRECT_LINE_TOKEN_SECRET,
+      allowedOrigins: v.DIRECT_LINE_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    },
   };
 }

@@ -4,7 +4,7 @@ import restify, { Request, Response, Server } from 'restify';
 import type { Logger } from './logger';
 
 export interface Route {
-  method: 'get' | 'post' | 'put' | 'del';
+  method: 'get' | 'post' | 'put' | 'del' | 'opts';
   path: string;
   handler: (req: Request, res: Response) => Promise<void> | void;
 }
@@ -39,7 +39,9 @@ export function sendError(res: Response, status: number): void {
 
 /** Only JSON is accepted on routes that take a body. */
 function requireJson(req: Request, res: Response, next: restify.Next): void {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return next();
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' || req.method === 'OPTIONS') return next();
+  // A POST with no body (Direct Line's token calls) has nothing to type-check.
+  if (!req.headers['content-type'] && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0') && !req.headers['transfer-encoding']) return next();
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
     sendError(res, 415);

@@ -128,6 +128,23 @@ export const MIGRATIONS: Migration[] = [
         last                   INTEGER NOT NULL
       );`,
   },
+  {
+    version: 5,
+    name: 'embedded Direct Line',
+    sql: `
+      CREATE TABLE directline_conversations (
+        id          TEXT PRIMARY KEY,
+        user_id     TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      -- Every activity in a conversation, both directions; the watermark is the sequence number.
+      CREATE TABLE directline_activities (
+        conversation_id TEXT NOT NULL REFERENCES directline_conversations (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        activity        TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

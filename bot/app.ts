@@ -26,6 +26,7 @@ import { createDelivery } from './pin/delivery';
 import { RequestStore, ServiceRequest } from './requests/requests';
 import { requestRoutes } from './requests/request-routes';
 import { directLineRoutes } from './directline/routes';
+import { webRoutes } from './web/routes';
 import { DirectLineConversations } from './directline/conversations';
 import { DirectLineTokens, tokenSecret } from './directline/tokens';
 import type { ConversationReference } from 'botbuilder';
@@ -123,6 +124,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
       ...requestRoutes({ token: config.requestApiToken, store: requests.store, notify }),
       ...directLine,
+      ...webRoutes(config.publicUrl),
     ],
   });
 

@@ -83,6 +83,8 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     userState,
     dialog,
     welcome: (context) => sendWelcome(context, answers, config.defaultLocale),
+    search: knowledge.search,
+    allowedTenants: config.allowedTenants,
   });
   const adapter = createAdapter(config, logger, conversationState);
   // A status change reaches the requester in the conversation where the request was made.

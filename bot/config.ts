@@ -40,6 +40,8 @@ export interface Config {
   queue: { agentsOnShift: number; averageHandleMinutes: number };
   /** Bearer token for support's request API; without one the API is off. */
   requestApiToken?: string;
+  /** Teams tenants allowed to use the bot (lower-case GUIDs); empty allows every tenant. */
+  allowedTenants: string[];
   directLine: {
     /** Signs embedded Direct Line tokens and serves as its secret; generated into DATA_DIR when unset. */
     tokenSecret?: string;
@@ -90,6 +92,11 @@ const variables = {
   REQUEST_API_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
   DIRECT_LINE_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   DIRECT_LINE_ORIGINS: z.string().default(''),
+  ALLOWED_TENANTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'tenant ids are GUIDs'))),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((v) => v.replace(/\/+$/, ''))
@@ -165,6 +172,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     serviceHealthFeed: v.SERVICE_HEALTH_FEED && !/^https?:/i.test(v.SERVICE_HEALTH_FEED) ? path.resolve(cwd, v.SERVICE_HEALTH_FEED) : v.SERVICE_HEALTH_FEED,
     queue: { agentsOnShift: v.QUEUE_AGENTS_ON_SHIFT, averageHandleMinutes: v.QUEUE_AVERAGE_HANDLE_MINUTES },
     requestApiToken: v.REQUEST_API_TOKEN,
+    allowedTenants: v.ALLOWED_TENANTS,
     directLine: {
       tokenSecret: v.DIRECT_LINE_TOKEN_SECRET,
       allowedOrigins: v.DIRECT_LINE_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),

@@ -1,6 +1,20 @@
 // The activity handler: runs the main dialog for messages, welcomes new members, saves state every turn.
-import { ConversationState, StatePropertyAccessor, TeamsActivityHandler, TurnContext, UserState } from 'botbuilder';
+import {
+  ActivityTypes,
+  CardFactory,
+  ConversationState,
+  MessagingExtensionQuery,
+  MessagingExtensionResponse,
+  StatePropertyAccessor,
+  TeamsActivityHandler,
+  TurnContext,
+  UserState,
+} from 'botbuilder';
 import { Dialog, DialogState, runDialog } from 'botbuilder-dialogs';
+import { localeOf, t } from '../knowledge/i18n';
+import type { HelpSearch } from '../knowledge/search/help-search';
+import { sectionText } from '../knowledge/search/types';
+import { infoCard } from '../cards';
 
 export interface SupportBotOptions {
   conversationState: ConversationState;
@@ -8,7 +22,20 @@ export interface SupportBotOptions {
   dialog: Dialog;
   /** Sends the welcome message in the activity's language. */
   welcome: (context: TurnContext) => Promise<void>;
+  /** Help articles for the Teams messaging extension. */
+  search?: Pick<HelpSearch, 'search' | 'section'>;
+  /** Teams tenants allowed to use the bot; empty allows every tenant. */
+  allowedTenants?: string[];
 }
+
+/** The tenant a Teams activity comes from. */
+export function tenantOf(context: TurnContext): string | undefined {
+  const data = context.activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = typeof data?.tenant?.id === 'string' ? data.tenant.id : context.activity.conversation?.tenantId;
+  return id ? id.toLowerCase() : undefined;
+}
+
+const MAX_EXTENSION_RESULTS = 8;
 
 /** Card buttons submit `{ text }` with no message text; treat that as if the user had typed it. */
 export function textFromSubmit(value: unknown): string | undefined {
@@ -26,6 +53,10 @@ export class SupportBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       const activity = context.activity;
+      // In channels and group chats the text starts with "<at>Bot</at>": the question is the rest.
+      if (activity.channelId === 'msteams' && activity.conversation?.conversationType !== 'personal' && activity.text) {
+        activity.text = TurnContext.removeRecipientMention(activity)?.trim() ?? activity.text;
+      }
       if (!activity.text?.trim()) {
         const submitted = textFromSubmit(activity.value);
         if (submitted) activity.text = submitted;
@@ -42,8 +73,44 @@ export class SupportBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    const allowed = this.options.allowedTenants ?? [];
+    if (context.activity.channelId === 'msteams' && allowed.length > 0 && !allowed.includes(tenantOf(context) ?? '')) {
+      // Another organisation's tenant: say so once per message, do nothing else, keep no state.
+      if (context.activity.type === ActivityTypes.Message) await context.sendActivity(t(localeOf(context.activity), 'teams.tenantRefused'));
+      return;
+    }
     await super.run(context);
     await this.options.conversationState.saveChanges(context, false);
     await this.options.userState.saveChanges(context, false);
+  }
+
+  /** Search help from the compose box: the best sections as a list to pick from. */
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    const locale = localeOf(context.activity);
+    const text = String(query.parameters?.find((p) => p.name === 'query')?.value ?? '').slice(0, 500).trim();
+    const hits = text && this.options.search ? this.options.search.search({ text, language: locale, limit: MAX_EXTENSION_RESULTS }).hits : [];
+    return {
+      composeExtension: {
+        type: 'result',
+        attachmentLayout: 'list',
+        attachments: hits.map((hit) => {
+          const snippet = sectionText(hit.section).slice(0, 160);
+          const preview = CardFactory.heroCard(hit.section.heading, `${hit.section.articleTitle} · ${snippet}`);
+          preview.content.tap = { type: 'invoke', value: { sectionId: hit.section.id } };
+          return { ...preview, preview };
+        }),
+      },
+    };
+  }
+
+  /** The picked section as a card to insert into the conversation. */
+  protected override async handleTeamsMessagingExtensionSelectItem(context: TurnContext, item: unknown): Promise<MessagingExtensionResponse> {
+    const locale = localeOf(context.activity);
+    const id = typeof (item as { sectionId?: unknown })?.sectionId === 'string' ? (item as { sectionId: string }).sectionId : '';
+    const section = this.options.search?.section(id);
+    const card = section
+      ? infoCard({ title: section.heading, paragraphs: [sectionText(section).slice(0, 1500)], footer: section.articleTitle, links: /^https?:/.test(section.url) ? [{ title: t(locale, 'search.readMore'), url: section.url }] : [] })
+      : infoCard({ title: t(locale, 'search.sectionGone'), paragraphs: [] });
+    return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [{ ...card.card, preview: CardFactory.thumbnailCard(section?.heading ?? '', section?.articleTitle ?? '') }] } };
   }
 }

@@ -68,7 +68,7 @@ export interface Conversation {
 
 let conversations = 0;
 
-export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator', database?: ReturnType<typeof openDatabase>): Conversation {
+export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator', database?: ReturnType<typeof openDatabase>, options: { allowedTenants?: string[]; conversationType?: string } = {}): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
@@ -84,10 +84,12 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
     userState: new UserState(storage),
     dialog,
     welcome: (context) => sendWelcome(context, answers, 'en'),
+    search: help.search as HelpSearch,
+    allowedTenants: options.allowedTenants,
   });
   // Every activity the test sends carries the conversation's locale, as a channel would.
   // A conversation id of its own, as two real conversations on one bot would have.
-  const conversation = { id: `conversation-${++conversations}`, isGroup: false, conversationType: 'personal', name: '' };
+  const conversation = { id: `conversation-${++conversations}`, isGroup: false, conversationType: options.conversationType ?? 'personal', name: '' };
   const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale, conversation });
   adapter.locale = locale;
   return { adapter, help, identity, requests, storage, db };

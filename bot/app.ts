@@ -27,6 +27,8 @@ import { RequestStore, ServiceRequest } from './requests/requests';
 import { requestRoutes } from './requests/request-routes';
 import { directLineRoutes } from './directline/routes';
 import { webRoutes } from './web/routes';
+import { tabRoutes } from './tab/routes';
+import { expectedWait, arrivalRate } from './requests/wait-time';
 import { DirectLineConversations } from './directline/conversations';
 import { DirectLineTokens, tokenSecret } from './directline/tokens';
 import type { ConversationReference } from 'botbuilder';
@@ -127,6 +129,18 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       ...requestRoutes({ token: config.requestApiToken, store: requests.store, notify }),
       ...directLine,
       ...webRoutes(config.publicUrl),
+      ...tabRoutes({
+        pins,
+        requests: requests.store,
+        secureCookies: config.publicUrl.startsWith('https:'),
+        // The queue's current wait; hours are unknown here, so it counts as open.
+        waitMinutes: (queue) => {
+          const now = clock();
+          const load = requests.store.queueLoad(queue, new Date(now.getTime() - 3_600_000));
+          const wait = expectedWait({ queueLength: load.waiting, agentsOnShift: config.queue.agentsOnShift, averageHandleMinutes: config.queue.averageHandleMinutes, arrivalsPerHour: arrivalRate(load.arrivals, now), hours: { kind: 'always' }, now });
+          return Number.isFinite(wait.minutes) ? wait.minutes : undefined;
+        },
+      }),
     ],
   });
 

@@ -26,6 +26,7 @@ import { createDelivery } from './pin/delivery';
 import { RequestStore, ServiceRequest } from './requests/requests';
 import { requestRoutes } from './requests/request-routes';
 import { directLineRoutes } from './directline/routes';
+import { azureTokenRoute } from './directline/azure-token';
 import { webRoutes } from './web/routes';
 import { tabRoutes } from './tab/routes';
 import { expectedWait, arrivalRate } from './requests/wait-time';
@@ -106,7 +107,9 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   // The embedded Direct Line needs the adapter without channel authentication: local mode only.
   let internalUrl = `http://127.0.0.1:${config.port}`;
   const directLineSecret = tokenSecret(config.directLine.tokenSecret, config.dataDir);
-  const directLine = config.localMode
+  const directLine = config.directLine.azureSecret
+    ? [azureTokenRoute({ secret: config.directLine.azureSecret, endpoint: config.directLine.azureEndpoint, logger })]
+    : config.localMode
     ? directLineRoutes({
         adapter,
         logic: (context) => bot.run(context),

@@ -47,6 +47,10 @@ export interface Config {
     tokenSecret?: string;
     /** Browser origins allowed to call the Direct Line endpoints. */
     allowedOrigins: string[];
+    /** Azure Bot Service Direct Line secret: when set, the widget uses Microsoft's Direct Line. */
+    azureSecret?: string;
+    /** Azure Direct Line endpoint (regional endpoints differ). */
+    azureEndpoint: string;
   };
 }
 
@@ -92,6 +96,8 @@ const variables = {
   REQUEST_API_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
   DIRECT_LINE_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   DIRECT_LINE_ORIGINS: z.string().default(''),
+  DIRECT_LINE_SECRET: z.string().min(20).optional(),
+  DIRECT_LINE_ENDPOINT: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).default('https://directline.botframework.com/v3/directline'),
   ALLOWED_TENANTS: z
     .string()
     .default('')
@@ -176,6 +182,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     directLine: {
       tokenSecret: v.DIRECT_LINE_TOKEN_SECRET,
       allowedOrigins: v.DIRECT_LINE_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      azureSecret: v.DIRECT_LINE_SECRET,
+      azureEndpoint: v.DIRECT_LINE_ENDPOINT,
     },
   };
 }

@@ -15,6 +15,8 @@ const REDACT = [
   'REQUEST_API_TOKEN',
   'tokenSecret',
   'DIRECT_LINE_TOKEN_SECRET',
+  'DIRECT_LINE_SECRET',
+  'azureSecret',
   'token',
   'SMTP_URL',
   'headers.authorization',

@@ -25,6 +25,7 @@ const PUBLIC_MESSAGES: Record<number, string> = {
   413: 'The request body is too large.',
   415: 'Only application/json bodies are accepted.',
   500: 'Internal error.',
+  502: 'An upstream service did not answer.',
 };
 
 function publicMessage(status: number): string {

@@ -57,6 +57,18 @@ describe('web chat widget in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('submits a card: the search results card\'s "Yes" button', async () => {
+    const page = await openPage();
+    await page.getByRole('button', { name: /support chat/i }).click();
+    await page.getByRole('textbox').last().waitFor({ timeout: 30_000 });
+    await ask(page, 'how do I create a shared mailbox?');
+    const yes = page.getByRole('button', { name: 'Yes, thanks' }).first();
+    await yes.waitFor({ timeout: 30_000 });
+    await yes.click();
+    await page.getByText(/Glad that helped/).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('widget-card-submit') });
+  });
+
   it('keeps the conversation after a reload', async () => {
     const page = await openPage();
     await page.getByRole('button', { name: /support chat/i }).click();

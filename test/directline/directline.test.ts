@@ -132,3 +132,34 @@ describe('embedded Direct Line 3.0', () => {
     }
   });
 });
+
+describe('Azure Direct Line token exchange', () => {
+  it('exchanges DIRECT_LINE_SECRET on the server and hands the browser only a token', async () => {
+    const http = await import('node:http');
+    const seen: string[] = [];
+    const azure = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ conversationId: 'azure-conv', token: 'azure-token', expires_in: 1800, secretEcho: 'never forward this' }));
+    });
+    await new Promise<void>((resolve) => azure.listen(0, '127.0.0.1', () => resolve()));
+    const port = (azure.address() as { port: number }).port;
+    const secret = 'azure-direct-line-secret-0123456789';
+    const bot = await startTestBot({ DIRECT_LINE_SECRET: secret, DIRECT_LINE_ENDPOINT: `http://127.0.0.1:${port}/v3/directline` });
+    try {
+      const response = await request(`${bot.url}/api/directline/token`, { method: 'POST' });
+      assert.equal(response.status, 200);
+      const body = JSON.parse(response.body) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body).sort(), ['conversationId', 'domain', 'expires_in', 'token']);
+      assert.equal(body.token, 'azure-token');
+      assert.ok(!response.body.includes(secret));
+      assert.deepEqual(seen, [`POST /v3/directline/tokens/generate Bearer ${secret}`]);
+      assert.equal((await request(`${bot.url}/v3/directline/conversations`, { method: 'POST' })).status, 404, 'no embedded endpoint beside Azure');
+      assert.ok(!bot.logs.join('\n').includes(secret), 'the secret is not logged');
+    } finally {
+      await bot.stop();
+      await new Promise<void>((resolve) => azure.close(() => resolve()));
+    }
+  });
+});
+

@@ -33,7 +33,9 @@ import { expectedWait, arrivalRate } from './requests/wait-time';
 import { DirectLineConversations } from './directline/conversations';
 import { DirectLineTokens, tokenSecret } from './directline/tokens';
 import type { ConversationReference } from 'botbuilder';
-import { t } from '../knowledge/i18n';
+import { localeOf, t } from '../knowledge/i18n';
+import { statusReply } from '../dialogs/my-requests-dialog';
+import { withStatusRefresh } from '../cards';
 import { DEMO_FEED_PATH, ServiceHealthFeed } from './health/service-health';
 
 export interface App {
@@ -88,6 +90,15 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     welcome: (context) => sendWelcome(context, answers, config.defaultLocale),
     search: knowledge.search,
     allowedTenants: config.allowedTenants,
+    // Only the requester sees the live card; anyone else gets "not found", as for a wrong number.
+    requestStatusCard: (context, number) => {
+      const request = requests.store.get(number);
+      if (!request || request.requester.userId !== context.activity.from?.id) return undefined;
+      const locale = localeOf(context.activity, config.defaultLocale);
+      const [reply] = statusReply(request, t(locale, 'requests.statusOf', { number }), locale, 'UTC');
+      const card = reply.attachments![0];
+      return withStatusRefresh(card, number, [request.requester.userId], t(locale, 'requests.refresh'));
+    },
   });
   const adapter = createAdapter(config, logger, conversationState);
   // A status change reaches the requester in the conversation where the request was made.

@@ -1,6 +1,9 @@
 // The activity handler: runs the main dialog for messages, welcomes new members, saves state every turn.
 import {
   ActivityTypes,
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  Attachment,
   CardFactory,
   ConversationState,
   MessagingExtensionQuery,
@@ -14,7 +17,7 @@ import { Dialog, DialogState, runDialog } from 'botbuilder-dialogs';
 import { localeOf, t } from '../knowledge/i18n';
 import type { HelpSearch } from '../knowledge/search/help-search';
 import { sectionText } from '../knowledge/search/types';
-import { infoCard } from '../cards';
+import { infoCard, REQUEST_STATUS_VERB } from '../cards';
 
 export interface SupportBotOptions {
   conversationState: ConversationState;
@@ -26,6 +29,8 @@ export interface SupportBotOptions {
   search?: Pick<HelpSearch, 'search' | 'section'>;
   /** Teams tenants allowed to use the bot; empty allows every tenant. */
   allowedTenants?: string[];
+  /** The current status card of a request, if this user may see it (Action.Execute refresh). */
+  requestStatusCard?: (context: TurnContext, number: string) => Attachment | undefined;
 }
 
 /** The tenant a Teams activity comes from. */
@@ -112,5 +117,16 @@ export class SupportBot extends TeamsActivityHandler {
       ? infoCard({ title: section.heading, paragraphs: [sectionText(section).slice(0, 1500)], footer: section.articleTitle, links: /^https?:/.test(section.url) ? [{ title: t(locale, 'search.readMore'), url: section.url }] : [] })
       : infoCard({ title: t(locale, 'search.sectionGone'), paragraphs: [] });
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [{ ...card.card, preview: CardFactory.thumbnailCard(section?.heading ?? '', section?.articleTitle ?? '') }] } };
+  }
+
+  /** Universal Actions: the request card's refresh and its button (adaptiveCard/action invokes). */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const number = (invoke.action?.data as { number?: unknown } | undefined)?.number;
+    if (invoke.action?.verb !== REQUEST_STATUS_VERB || typeof number !== 'string') {
+      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Unknown action.' } as never };
+    }
+    const card = this.options.requestStatusCard?.(context, number.slice(0, 20));
+    if (!card) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(localeOf(context.activity), 'requests.notFound', { number: number.slice(0, 20) }) as never };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content };
   }
 }

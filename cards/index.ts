@@ -6,3 +6,4 @@ export * from './info-card';
 export * from './clarify-card';
 export * from './search-results-card';
 export * from './request-form-card';
+export * from './universal';

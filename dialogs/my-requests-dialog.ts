@@ -90,7 +90,7 @@ export class MyRequestsDialog extends ComponentDialog {
   }
 }
 
-function statusReply(request: ServiceRequest, title: string, locale: Locale, zone: string) {
+export function statusReply(request: ServiceRequest, title: string, locale: Locale, zone: string) {
   const card = infoCard({
     title,
     paragraphs: [request.description.length > 300 ? `${request.description.slice(0, 300)}…` : request.description],

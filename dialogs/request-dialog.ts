@@ -11,6 +11,7 @@ import { Category, QueueSettings, RequestStore, severityRefusal, validateForm } 
 import { arrivalRate, expectedWait } from '../bot/requests/wait-time';
 import * as replies from './answers/request-answers';
 import { textReply } from './answers/reply';
+import { withStatusRefresh } from '../cards';
 import { DialogServices, userTimeZoneOf } from './services';
 import { pinScope, VerifyDialog, VerifyResult, VERIFY_DIALOG } from './verify-dialog';
 import { channelShowsCards, RequestPromptsDialog, REQUEST_PROMPTS_DIALOG } from './request-prompts-dialog';
@@ -192,7 +193,7 @@ export class RequestDialog extends ComponentDialog {
     const { request } = store.create({
       idempotencyKey: `${a.channelId}|${a.conversation?.id}|${a.id}`,
       organisation: org,
-      requester: { channelId: a.channelId ?? '', userId: a.from?.id ?? '', name: a.from?.name?.slice(0, 200) },
+      requester: { channelId: a.channelId ?? '', userId: a.from?.id ?? '', name: a.from?.name?.slice(0, 200), aadObjectId: a.from?.aadObjectId },
       form: valid.form,
       language: locale,
       conversationReference: { channelId: a.channelId, serviceUrl: a.serviceUrl, conversation: a.conversation, bot: a.recipient, user: a.from, locale: a.locale },
@@ -209,7 +210,13 @@ export class RequestDialog extends ComponentDialog {
       hours: plan.hours,
       now,
     });
-    await context.sendActivities(replies.createdReply(request, org, directory, wait, locale, userTimeZoneOf(context)));
+    const created = replies.createdReply(request, org, directory, wait, locale, userTimeZoneOf(context));
+    // In Teams the confirmation keeps itself current for the requester (Universal Actions refresh).
+    if (a.channelId === 'msteams' && a.from?.id) {
+      const [reply] = created;
+      reply.attachments = reply.attachments?.map((card) => withStatusRefresh(card, request.number, [a.from.id], t(locale, 'requests.refresh')));
+    }
+    await context.sendActivities(created);
     return step.endDialog({ number: request.number } satisfies RequestResult);
   }
 }

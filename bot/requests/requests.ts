@@ -98,7 +98,7 @@ export function queueName(cloud: string, category: Category, language: string): 
 export interface ServiceRequest {
   number: string;
   organisationId: string;
-  requester: { channelId: string; userId: string; name?: string };
+  requester: { channelId: string; userId: string; name?: string; aadObjectId?: string };
   category: Category;
   severity: SeverityId;
   description: string;

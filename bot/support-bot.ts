@@ -41,6 +41,8 @@ export function tenantOf(context: TurnContext): string | undefined {
 }
 
 const MAX_EXTENSION_RESULTS = 8;
+/** Channels whose clients always render Adaptive Cards. */
+const CARD_CHANNELS = new Set(['directline', 'webchat', 'msteams']);
 
 /** Card buttons submit `{ text }` with no message text; treat that as if the user had typed it. */
 export function textFromSubmit(value: unknown): string | undefined {
@@ -83,6 +85,19 @@ export class SupportBot extends TeamsActivityHandler {
       // Another organisation's tenant: say so once per message, do nothing else, keep no state.
       if (context.activity.type === ActivityTypes.Message) await context.sendActivity(t(localeOf(context.activity), 'teams.tenantRefused'));
       return;
+    }
+    // Web Chat and Teams draw the card; its plain-text twin would repeat it above, so there the
+    // text becomes the summary (notifications, screen readers) and only channels without cards show it.
+    if (CARD_CHANNELS.has(context.activity.channelId)) {
+      context.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) {
+          if (a.text && a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')) {
+            a.summary = a.text.slice(0, 500);
+            a.text = undefined;
+          }
+        }
+        return next();
+      });
     }
     await super.run(context);
     await this.options.conversationState.saveChanges(context, false);

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RunningBot, startTestBot } from '../support/test-bot';
 import { launchBrowser, screenshotPath } from '../support/browser';
+import { codeFromMail } from '../support/mail';
+import fs from 'node:fs';
+import path from 'node:path';
 
 describe('web chat widget in Chromium', function () {
   this.timeout(120_000);
@@ -67,6 +70,34 @@ describe('web chat widget in Chromium', function () {
     await yes.click();
     await page.getByText(/Glad that helped/).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('widget-card-submit') });
+  });
+
+  it('fills and submits the request form card after verifying with the emailed code', async () => {
+    const page = await openPage();
+    await page.getByRole('button', { name: /support chat/i }).click();
+    await page.getByRole('textbox').last().waitFor({ timeout: 30_000 });
+    await ask(page, 'verify');
+    await page.getByText(/Which organisation/).first().waitFor({ timeout: 30_000 });
+    await ask(page, 'contoso.example');
+    await page.getByText(/one-time code/).first().waitFor({ timeout: 30_000 });
+    await ask(page, 'Email');
+    await page.getByText(/a•••@contoso\.example/).first().waitFor({ timeout: 30_000 });
+    const outbox = path.join(bot.dataDir, 'outbox');
+    const newest = fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().pop()!;
+    await ask(page, codeFromMail(fs.readFileSync(path.join(outbox, newest), 'utf8')));
+    // Web Chat renders "you're" with a typographic apostrophe.
+    await page.getByText(/verified/).first().waitFor({ timeout: 30_000 });
+    await ask(page, 'new request');
+    await page.getByRole('button', { name: 'None of these' }).last().click();
+    const description = page.getByRole('textbox', { name: /What's the problem/ }).last();
+    await description.waitFor({ timeout: 30_000 });
+    await description.fill('Users in the Sydney office cannot join Teams meetings since 9 AM.');
+    await page.screenshot({ path: screenshotPath('widget-request-form') });
+    await page.getByRole('button', { name: 'Contact me' }).last().click();
+    await page.getByText(/Request \d{4}-\d{6} is open/).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('widget-request-created') });
+    const rows = bot.app.db.prepare('SELECT description, category, severity FROM requests').all() as { description: string }[];
+    assert.ok(rows.some((r) => r.description.startsWith('Users in the Sydney office')));
   });
 
   it('keeps the conversation after a reload', async () => {

@@ -82,7 +82,9 @@ describe('embedded Direct Line 3.0', () => {
     const mine = activities.find((a) => a.from?.role === 'user')!;
     assert.match(mine.from!.id, /^dl_/);
     assert.notEqual(mine.from!.id, 'admin-of-someone-else');
-    const replyText = activities.filter((a) => a.from?.role === 'bot').map((a) => a.text).join('\n');
+    // On Direct Line the card carries the answer and the plain text moves to the summary.
+    const replyText = activities.filter((a) => a.from?.role === 'bot').map((a) => JSON.stringify(a)).join('\n');
+    assert.ok(activities.filter((a) => a.attachments?.length).every((a) => !a.text && a.summary), 'no duplicate text beside a card');
     assert.match(replyText, /[\uac00-\ud7a3]/);
     // A reload reconnects with the same token and reads from the start or from a watermark.
     const again = await request(`${bot.url}/v3/directline/conversations/${conversationId}`, { headers: { authorization: `Bearer ${dlToken}` } });

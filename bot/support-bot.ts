@@ -43,6 +43,20 @@ export function tenantOf(context: TurnContext): string | undefined {
 const MAX_EXTENSION_RESULTS = 8;
 /** Channels whose clients always render Adaptive Cards. */
 const CARD_CHANNELS = new Set(['directline', 'webchat', 'msteams']);
+/** Verb of the Action.Execute buttons Teams gets in place of Action.Submit. */
+export const SUBMIT_VERB = 'submit';
+
+/**
+ * Teams supports Universal Actions; Web Chat does not (BotFramework-WebChat#3844), so cards are built
+ * with Action.Submit and their buttons become Action.Execute on the way to Teams.
+ */
+export function executeInsteadOfSubmit(content: unknown): unknown {
+  if (Array.isArray(content)) return content.map(executeInsteadOfSubmit);
+  if (!content || typeof content !== 'object') return content;
+  const node = Object.fromEntries(Object.entries(content).map(([k, v]) => [k, k === 'data' ? v : executeInsteadOfSubmit(v)]));
+  if (node.type === 'Action.Submit') return { ...node, type: 'Action.Execute', verb: SUBMIT_VERB };
+  return node;
+}
 
 /** Card buttons submit `{ text }` with no message text; treat that as if the user had typed it. */
 export function textFromSubmit(value: unknown): string | undefined {
@@ -90,10 +104,16 @@ export class SupportBot extends TeamsActivityHandler {
     // text becomes the summary (notifications, screen readers) and only channels without cards show it.
     if (CARD_CHANNELS.has(context.activity.channelId)) {
       context.onSendActivities(async (_ctx, activities, next) => {
+        const teams = context.activity.channelId === 'msteams';
         for (const a of activities) {
           if (a.text && a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')) {
             a.summary = a.text.slice(0, 500);
             a.text = undefined;
+          }
+          if (teams && a.attachments) {
+            a.attachments = a.attachments.map((x) =>
+              x.contentType === 'application/vnd.microsoft.card.adaptive' ? { ...x, content: executeInsteadOfSubmit(x.content) } : x,
+            );
           }
         }
         return next();
@@ -136,6 +156,7 @@ export class SupportBot extends TeamsActivityHandler {
 
   /** Universal Actions: the request card's refresh and its button (adaptiveCard/action invokes). */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    if (invoke.action?.verb === SUBMIT_VERB) return this.submitFromExecute(context, invoke.action.data);
     const number = (invoke.action?.data as { number?: unknown } | undefined)?.number;
     if (invoke.action?.verb !== REQUEST_STATUS_VERB || typeof number !== 'string') {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Unknown action.' } as never };
@@ -143,5 +164,25 @@ export class SupportBot extends TeamsActivityHandler {
     const card = this.options.requestStatusCard?.(context, number.slice(0, 20));
     if (!card) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(localeOf(context.activity), 'requests.notFound', { number: number.slice(0, 20) }) as never };
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content };
+  }
+
+  /**
+   * A Teams card button (Action.Execute, verb "submit") carries what Action.Submit would: run it
+   * through the dialogs as that message would be, and acknowledge the invoke. The dialogs' replies
+   * arrive as ordinary messages.
+   */
+  private async submitFromExecute(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const activity = context.activity;
+    const value = data && typeof data === 'object' ? data : {};
+    activity.type = ActivityTypes.Message;
+    activity.value = value;
+    activity.text = textFromSubmit(value) ?? '';
+    try {
+      await runDialog(this.options.dialog, context, this.dialogState);
+    } finally {
+      // The adapter answers invokes by the activity's type: give it back.
+      activity.type = ActivityTypes.Invoke;
+    }
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: '' as never };
   }
 }

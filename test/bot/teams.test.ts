@@ -43,4 +43,19 @@ describe('Teams behaviour', () => {
     assert.equal(card.contentType, 'application/vnd.microsoft.card.adaptive');
     assert.match(JSON.stringify(card.content), /mailbox/i);
   });
+
+  it('turns card buttons into Action.Execute in Teams and runs them like the submits they replace', async () => {
+    const client = newClient('en-US', undefined, 'msteams');
+    const results = await turn(client, teams({ type: 'message', text: 'how do I create a shared mailbox?' }));
+    const card = results.flatMap((r) => r.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')!;
+    const actions = (card.content as { actions: { type: string; verb?: string; data: { action: string; helpful?: string; searchId: string } }[] }).actions;
+    assert.ok(actions.length > 0 && actions.every((a) => a.type === 'Action.Execute' && a.verb === 'submit'), JSON.stringify(actions));
+    assert.ok(!JSON.stringify(card.content).includes('Action.Submit'));
+    const yes = actions.find((a) => a.data.helpful === 'yes')!;
+    const replies = await turn(client, teams({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'submit', data: yes.data } } }));
+    const invokeResponse = replies.find((r) => r.type === 'invokeResponse');
+    assert.equal((invokeResponse?.value as { status: number }).status, 200);
+    assert.match(replies.filter((r) => r.type === 'message').map(flatten).join('\n'), /Glad that helped/);
+    assert.equal(client.help.log.get(yes.data.searchId)!.helpful, true);
+  });
 });

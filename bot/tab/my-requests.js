@@ -98,7 +98,11 @@
       applyTheme(context.app && context.app.theme);
       if (teams.app.registerOnThemeChangeHandler) teams.app.registerOnThemeChangeHandler(applyTheme);
       var tenant = context.user && context.user.tenant && context.user.tenant.id;
-      if (tenant) { $('organisation').value = tenant; $('context').textContent = T.inTeams.replace('{tenant}', tenant); }
+      var who = context.user && (context.user.userPrincipalName || context.user.id);
+      if (tenant) {
+        $('organisation').value = tenant;
+        $('context').textContent = T.inTeams.replace('{tenant}', tenant) + (who ? ' · ' + who : '');
+      }
     } else {
       $('context').textContent = T.standalone;
     }

@@ -145,6 +145,22 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (conversation_id, seq)
       );`,
   },
+  {
+    version: 6,
+    name: 'support agents',
+    sql: `
+      CREATE TABLE agents (
+        name            TEXT PRIMARY KEY,
+        languages       TEXT NOT NULL,
+        queues          TEXT NOT NULL,
+        aad_object_id   TEXT UNIQUE,
+        -- scrypt: "scrypt$N$r$p$salt$hash" (base64url); NULL when the agent signs in only through Teams.
+        password_hash   TEXT,
+        presence        TEXT NOT NULL DEFAULT 'offline' CHECK (presence IN ('online', 'away', 'offline')),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

@@ -29,7 +29,6 @@ import { directLineRoutes } from './directline/routes';
 import { azureTokenRoute } from './directline/azure-token';
 import { webRoutes } from './web/routes';
 import { tabRoutes } from './tab/routes';
-import { expectedWait, arrivalRate } from './requests/wait-time';
 import { DirectLineConversations } from './directline/conversations';
 import { DirectLineTokens, tokenSecret } from './directline/tokens';
 import type { ConversationReference } from 'botbuilder';
@@ -149,9 +148,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
         secureCookies: config.publicUrl.startsWith('https:'),
         // The queue's current wait; hours are unknown here, so it counts as open.
         waitMinutes: (queue) => {
-          const now = clock();
-          const load = requests.store.queueLoad(queue, new Date(now.getTime() - 3_600_000));
-          const wait = expectedWait({ queueLength: load.waiting, agentsOnShift: config.queue.agentsOnShift, averageHandleMinutes: config.queue.averageHandleMinutes, arrivalsPerHour: arrivalRate(load.arrivals, now), hours: { kind: 'always' }, now });
+          const wait = requests.store.queueWait(queue, config.queue, { kind: 'always' }, clock());
           return Number.isFinite(wait.minutes) ? wait.minutes : undefined;
         },
       }),

@@ -18,6 +18,7 @@ import { localeOf, t } from '../knowledge/i18n';
 import type { HelpSearch } from '../knowledge/search/help-search';
 import { sectionText } from '../knowledge/search/types';
 import { infoCard, REQUEST_STATUS_VERB } from '../cards';
+import { tenantOf } from '../dialogs/services';
 
 export interface SupportBotOptions {
   conversationState: ConversationState;
@@ -33,12 +34,6 @@ export interface SupportBotOptions {
   requestStatusCard?: (context: TurnContext, number: string) => Attachment | undefined;
 }
 
-/** The tenant a Teams activity comes from. */
-export function tenantOf(context: TurnContext): string | undefined {
-  const data = context.activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const id = typeof data?.tenant?.id === 'string' ? data.tenant.id : context.activity.conversation?.tenantId;
-  return id ? id.toLowerCase() : undefined;
-}
 
 const MAX_EXTENSION_RESULTS = 8;
 /** Channels whose clients always render Adaptive Cards. */

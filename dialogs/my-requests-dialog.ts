@@ -9,7 +9,7 @@ import { RequestError, ServiceRequest } from '../bot/requests/requests';
 import { infoCard } from '../cards';
 import { cardReply, textReply } from './answers/reply';
 import { DialogServices, userTimeZoneOf } from './services';
-import { pinScope, VerifyDialog, VerifyResult, VERIFY_DIALOG } from './verify-dialog';
+import { VerifyDialog, VerifyResult, verifiedOrganisationStep } from './verify-dialog';
 
 export const MY_REQUESTS_DIALOG = 'MyRequestsDialog';
 const STEPS = 'myRequestsSteps';
@@ -39,18 +39,12 @@ export class MyRequestsDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(MY_REQUESTS_DIALOG);
     this.addDialog(new VerifyDialog(services));
-    this.addDialog(new WaterfallDialog(STEPS, [this.identify.bind(this), this.act.bind(this)]));
+    this.addDialog(new WaterfallDialog(STEPS, [(step: WaterfallStepContext) => verifiedOrganisationStep(step, this.services), this.act.bind(this)]));
     this.initialDialogId = STEPS;
   }
 
   private locale(context: TurnContext): Locale {
     return localeOf(context.activity, this.services.defaultLocale);
-  }
-
-  private async identify(step: WaterfallStepContext<RequestCommand>): Promise<DialogTurnResult> {
-    const verified = this.services.identity.pins.verifiedOrganisation(pinScope(step.context));
-    if (verified) return step.next({ organisationId: verified } satisfies VerifyResult);
-    return step.beginDialog(VERIFY_DIALOG);
   }
 
   private async act(step: WaterfallStepContext<RequestCommand>): Promise<DialogTurnResult> {

@@ -8,12 +8,11 @@ import type { CloudId, Hours, ResponseTarget, SupportDirectory } from '../knowle
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import type { Organisation } from '../bot/orgs/organisations';
 import { Category, QueueSettings, RequestStore, severityRefusal, validateForm } from '../bot/requests/requests';
-import { arrivalRate, expectedWait } from '../bot/requests/wait-time';
 import * as replies from './answers/request-answers';
 import { textReply } from './answers/reply';
 import { withStatusRefresh } from '../cards';
 import { DialogServices, userTimeZoneOf } from './services';
-import { pinScope, VerifyDialog, VerifyResult, VERIFY_DIALOG } from './verify-dialog';
+import { pinScope, VerifyDialog, VerifyResult, verifiedOrganisationStep } from './verify-dialog';
 import { channelShowsCards, RequestPromptsDialog, REQUEST_PROMPTS_DIALOG } from './request-prompts-dialog';
 
 export const REQUEST_DIALOG = 'RequestDialog';
@@ -64,7 +63,7 @@ export class RequestDialog extends ComponentDialog {
     this.addDialog(new RequestPromptsDialog(services));
     this.addDialog(
       new WaterfallDialog(STEPS, [
-        this.identify.bind(this),
+        (step: WaterfallStepContext) => verifiedOrganisationStep(step, this.services),
         this.afterIdentify.bind(this),
         this.afterPartner.bind(this),
         this.afterHealth.bind(this),
@@ -82,12 +81,6 @@ export class RequestDialog extends ComponentDialog {
   private organisation(step: WaterfallStepContext): Organisation | undefined {
     const id = (step.values as { organisationId?: string }).organisationId;
     return id ? this.services.identity.organisations.get(id) : undefined;
-  }
-
-  private async identify(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const verified = this.services.identity.pins.verifiedOrganisation(pinScope(step.context));
-    if (verified) return step.next({ organisationId: verified } satisfies VerifyResult);
-    return step.beginDialog(VERIFY_DIALOG);
   }
 
   private async afterIdentify(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -200,16 +193,7 @@ export class RequestDialog extends ComponentDialog {
       target: plan.target,
       hours: plan.hours,
     });
-    const now = clock();
-    const load = store.queueLoad(request.queue, new Date(now.getTime() - 60 * 60_000));
-    const wait = expectedWait({
-      queueLength: Math.max(0, load.waiting - 1),
-      agentsOnShift: queue.agentsOnShift,
-      averageHandleMinutes: queue.averageHandleMinutes,
-      arrivalsPerHour: arrivalRate(load.arrivals, now),
-      hours: plan.hours,
-      now,
-    });
+    const wait = store.queueWait(request.queue, queue, plan.hours, clock(), true);
     const created = replies.createdReply(request, org, directory, wait, locale, userTimeZoneOf(context));
     // In Teams the confirmation keeps itself current for the requester (Universal Actions refresh).
     if (a.channelId === 'msteams' && a.from?.id) {

@@ -54,6 +54,13 @@ export function userTimeZoneOf(context: TurnContext): string | undefined {
   }
 }
 
+/** The tenant a Teams activity comes from (channel data, or the conversation), lower-cased. */
+export function tenantOf(context: TurnContext): string | undefined {
+  const data = context.activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = typeof data?.tenant?.id === 'string' ? data.tenant.id : context.activity.conversation?.tenantId;
+  return id ? id.toLowerCase() : undefined;
+}
+
 /** Adapts the language-understanding service to what the dialogs need. */
 export function understanderFrom(service: { understand(text: string, locale: Locale): Understanding; threshold: number }): Understander {
   return { understand: (text, locale) => service.understand(text, locale), threshold: service.threshold };

@@ -7,7 +7,7 @@ import { ComponentDialog, Dialog, DialogTurnResult, TextPrompt, WaterfallDialog,
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import type { PinScope } from '../bot/pin/pin-service';
 import { suggestion, textReply } from './answers/reply';
-import type { DialogServices } from './services';
+import { DialogServices, tenantOf } from './services';
 
 export const VERIFY_DIALOG = 'VerifyDialog';
 const STEPS = 'verifySteps';
@@ -28,17 +28,19 @@ interface VerifyState {
 const RESEND = /^\s*(resend|send (it )?again|new code|재전송|다시 보내|새 코드)/i;
 const PHONE = /phone|sms|text|mobile|문자|전화|휴대/i;
 
-/** Who is asking: the Teams tenant and AAD object id when the channel sends them. */
-function teamsIdentity(context: TurnContext): { tenantId?: string; aadObjectId?: string } {
-  const data = context.activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const tenantId = typeof data?.tenant?.id === 'string' ? data.tenant.id : context.activity.conversation?.tenantId;
-  const aadObjectId = context.activity.from?.aadObjectId;
-  return { tenantId: tenantId || undefined, aadObjectId: aadObjectId || undefined };
-}
-
 export function pinScope(context: TurnContext): PinScope {
   const a = context.activity;
   return { channelId: a.channelId ?? '', conversationId: a.conversation?.id ?? '', userId: a.from?.id ?? '', purpose: 'act-for-organisation' };
+}
+
+/**
+ * A waterfall step for flows that act for an organisation: the one this conversation is verified
+ * for, or the verification dialog (whose result has the same shape) when there is none yet.
+ */
+export async function verifiedOrganisationStep(step: WaterfallStepContext, services: DialogServices): Promise<DialogTurnResult> {
+  const verified = services.identity.pins.verifiedOrganisation(pinScope(step.context));
+  if (verified) return step.next({ organisationId: verified } satisfies VerifyResult);
+  return step.beginDialog(VERIFY_DIALOG);
 }
 
 export class VerifyDialog extends ComponentDialog {
@@ -57,11 +59,11 @@ export class VerifyDialog extends ComponentDialog {
   private async identify(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = this.locale(step.context);
     const { organisations } = this.services.identity;
-    const teams = teamsIdentity(step.context);
-    const org = step.context.activity.channelId === 'msteams' && teams.tenantId ? organisations.byTenant(teams.tenantId) : undefined;
+    const tenantId = tenantOf(step.context);
+    const org = step.context.activity.channelId === 'msteams' && tenantId ? organisations.byTenant(tenantId) : undefined;
     if (org) {
       // Teams has already authenticated the user: the tenant names the organisation.
-      if (!organisations.isAdmin(org, { aadObjectId: teams.aadObjectId })) {
+      if (!organisations.isAdmin(org, { aadObjectId: step.context.activity.from?.aadObjectId || undefined })) {
         await step.context.sendActivities(this.services.answers.answer('not_admin', { locale, entities: {} }));
         return step.endDialog({} satisfies VerifyResult);
       }

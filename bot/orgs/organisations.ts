@@ -8,15 +8,22 @@ import type { SqliteDatabase } from '../storage/database';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
-/** A phone number in E.164, whatever spacing it was written with. */
-const phoneNumber = z.string().transform((value, ctx) => {
-  const parsed = parsePhoneNumberFromString(value);
-  if (!parsed?.isValid()) {
-    ctx.addIssue({ code: 'custom', message: `not a valid international phone number: ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  return parsed.number;
-});
+/**
+ * A zod transform to E.164, whatever spacing the number was written with; `message` names the
+ * problem for an invalid one (organisation files and the request form word it differently).
+ */
+export function e164Phone(message: (value: string) => string) {
+  return (value: string, ctx: z.RefinementCtx): string => {
+    const parsed = parsePhoneNumberFromString(value);
+    if (!parsed?.isValid()) {
+      ctx.addIssue({ code: 'custom', message: message(value) });
+      return z.NEVER;
+    }
+    return parsed.number;
+  };
+}
+
+const phoneNumber = z.string().transform(e164Phone((value) => `not a valid international phone number: ${JSON.stringify(value)}`));
 
 export const organisationSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens'),

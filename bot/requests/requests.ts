@@ -1,12 +1,12 @@
 // Service requests: validated on the server whatever the client sent, numbered per year, created
 // at most once per delivered activity (a unique key in the same transaction as the insert), with a
 // first-response due time from the severity's target and the queue's hours, and a history of changes.
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { SqliteDatabase } from '../storage/database';
-import type { Organisation } from '../orgs/organisations';
+import { e164Phone, Organisation } from '../orgs/organisations';
 import type { Hours, ResponseTarget, SeverityId, SupportType } from '../../knowledge/directory/types';
 import { responseDue } from './response-due';
+import { arrivalRate, expectedWait, WaitEstimate } from './wait-time';
 
 export const CATEGORIES = ['technical', 'billing', 'subscription', 'presales'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -43,14 +43,7 @@ export const requestFormSchema = z.object({
     .string()
     .trim()
     .max(40, 'phone.invalid')
-    .transform((value, ctx) => {
-      const parsed = parsePhoneNumberFromString(value);
-      if (!parsed?.isValid()) {
-        ctx.addIssue({ code: 'custom', message: 'phone.invalid' });
-        return z.NEVER;
-      }
-      return parsed.number;
-    }),
+    .transform(e164Phone(() => 'phone.invalid')),
   email: z.email({ message: 'email.invalid' }).max(254, 'email.invalid').transform((v) => v.toLowerCase()),
   method: z.enum(CONTACT_METHODS, { message: 'method.invalid' }),
 });
@@ -264,6 +257,22 @@ export class RequestStore {
       (r) => new Date(r.created_at),
     );
     return { waiting, arrivals };
+  }
+
+  /**
+   * The queue's expected wait now: Erlang C over its waiting requests and the last hour's arrivals.
+   * `excludingOne` leaves out the request the wait is being told to (it is not ahead of itself).
+   */
+  queueWait(queue: string, settings: QueueSettings, hours: Hours, now: Date, excludingOne = false): WaitEstimate {
+    const load = this.queueLoad(queue, new Date(now.getTime() - 60 * 60_000));
+    return expectedWait({
+      queueLength: Math.max(0, load.waiting - (excludingOne ? 1 : 0)),
+      agentsOnShift: settings.agentsOnShift,
+      averageHandleMinutes: settings.averageHandleMinutes,
+      arrivalsPerHour: arrivalRate(load.arrivals, now),
+      hours,
+      now,
+    });
   }
 
   private history(requestId: number, actor: string, change: Record<string, string>, at: Date): void {

@@ -21,6 +21,8 @@ export type Intent =
   | 'service_health'
   | 'online_request'
   | 'community'
+  /** The user wants a person (chat with a support agent), not the bot; calling stays phone_number. */
+  | 'agent'
   | 'greeting'
   | 'help'
   | 'cancel'
@@ -49,10 +51,10 @@ export class LanguageUnderstanding {
 
   private constructor(private readonly models: Record<Lang, TrainedClassifier>) {}
 
-  /** Loads the models `npm run build` trained; trains in-process when they are missing. */
+  /** Loads the models `npm run build` trained; trains in-process when they are missing or older than the utterances. */
   static load(options: { modelDir?: string } = {}): LanguageUnderstanding {
     const dir = options.modelDir ?? defaultModelDir();
-    const model = (lang: Lang) => loadModel(path.join(dir, `${lang}.json`)) ?? train(UTTERANCES[lang]);
+    const model = (lang: Lang) => loadModel(path.join(dir, `${lang}.json`), UTTERANCES[lang]) ?? train(UTTERANCES[lang]);
     return new LanguageUnderstanding({ en: model('en'), ko: model('ko') });
   }
 

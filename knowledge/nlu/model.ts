@@ -1,4 +1,5 @@
 // Training and loading the intent classifiers (natural), one per language.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
@@ -59,20 +60,29 @@ export function defaultModelDir(): string {
 interface SavedModel {
   kind: ClassifierKind;
   analyzer: KoreanAnalyzer;
+  /** fingerprint() of the utterances the model was trained on. */
+  utterances?: string;
   model: unknown;
 }
 
-export function saveModel(classifier: TrainedClassifier, file: string): void {
+/** A short hash of a set of utterances: a saved model trained on other phrasings is stale. */
+export function fingerprint(utterances: Utterances): string {
+  return crypto.createHash('sha256').update(JSON.stringify(utterances)).digest('hex').slice(0, 16);
+}
+
+export function saveModel(classifier: TrainedClassifier, file: string, utterances?: Utterances): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const kind = classifier.kind ?? DEFAULT_KIND;
-  const saved: SavedModel = { kind, analyzer: classifier.analyzer ?? DEFAULT_ANALYZER, model: classifier };
+  const saved: SavedModel = { kind, analyzer: classifier.analyzer ?? DEFAULT_ANALYZER, utterances: utterances && fingerprint(utterances), model: classifier };
   fs.writeFileSync(file, JSON.stringify(saved));
 }
 
-export function loadModel(file: string): TrainedClassifier | undefined {
+/** Undefined when the file is missing or damaged, or (given `utterances`) was trained on other phrasings. */
+export function loadModel(file: string, utterances?: Utterances): TrainedClassifier | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModel;
+    if (utterances && saved.utterances !== fingerprint(utterances)) return undefined;
     const restore = saved.kind === 'logistic' ? LogisticRegressionClassifier.restore : BayesClassifier.restore;
     const classifier = restore(saved.model as never) as unknown as TrainedClassifier;
     classifier.analyzer = saved.analyzer;

@@ -1,11 +1,14 @@
 // npm run agent -- add --name NAME --languages en,ko [--queues worldwide:technical:en,...] [--password PW] [--aad-object-id ID]
 //                  npm run agent -- list | remove --name NAME
-// Manages support agents in the bot's database (DATA_DIR, like the bot). Passwords are stored as scrypt hashes.
+//                  npm run agent -- invite --name NAME [--minutes N] | presence --name NAME --set online|away|offline
+// Manages support agents in the bot's database (DATA_DIR, like the bot). Passwords are stored as scrypt hashes;
+// an invite prints a one-time agent console link (only the token's hash is stored).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, readEnvironment } from '../config';
 import { openDatabase } from '../storage/database';
-import { AgentError, AgentStore } from './agents';
+import { AgentSessions, INVITE_MINUTES } from '../agent-console/sessions';
+import { AgentError, AgentStore, PRESENCES, Presence } from './agents';
 
 const list = (value: string | undefined) => (value ? value.split(',').map((v) => v.trim()).filter(Boolean) : undefined);
 
@@ -13,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, languages: { type: 'string' }, queues: { type: 'string' }, password: { type: 'string' }, 'aad-object-id': { type: 'string' } },
+    options: { name: { type: 'string' }, languages: { type: 'string' }, queues: { type: 'string' }, password: { type: 'string' }, 'aad-object-id': { type: 'string' }, minutes: { type: 'string' }, set: { type: 'string' } },
   });
   const config = parseConfig(readEnvironment(process.env));
   const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
@@ -35,8 +38,25 @@ async function main(argv: string[]): Promise<number> {
         }
         console.log(`removed ${values.name}`);
         return 0;
+      case 'invite': {
+        const agent = values.name ? agents.get(values.name) : undefined;
+        if (!agent) throw new AgentError(`no agent named ${JSON.stringify(values.name ?? '')}`);
+        const minutes = values.minutes === undefined ? INVITE_MINUTES : Number(values.minutes);
+        if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 30) throw new AgentError('--minutes is a whole number from 1 to 43200 (30 days)');
+        const token = new AgentSessions(db).invite(agent.name, minutes);
+        console.log(`${config.publicUrl.replace(/\/+$/, '')}/agent#invite=${token}`);
+        console.error(`one-time console link for ${agent.name}, valid ${minutes} minutes: send it privately`);
+        return 0;
+      }
+      case 'presence': {
+        if (!values.name) throw new AgentError('--name is required');
+        if (!PRESENCES.includes(values.set as Presence)) throw new AgentError(`--set is one of ${PRESENCES.join(', ')}`);
+        agents.setPresence(values.name, values.set as Presence);
+        console.log(`${values.name} is ${values.set}`);
+        return 0;
+      }
       default:
-        console.error('usage: npm run agent -- add --name NAME --languages en,ko [--queues ...] [--password PW] [--aad-object-id ID] | list | remove --name NAME');
+        console.error('usage: npm run agent -- add --name NAME --languages en,ko [--queues ...] [--password PW] [--aad-object-id ID] | list | remove --name NAME | invite --name NAME [--minutes N] | presence --name NAME --set online|away|offline');
         return 2;
     }
   } finally {

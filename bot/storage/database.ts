@@ -161,6 +161,85 @@ export const MIGRATIONS: Migration[] = [
         updated_at      TEXT NOT NULL
       );`,
   },
+  {
+    version: 7,
+    name: 'human handoff',
+    sql: `
+      -- The last messages of each conversation, so a handoff starts with what was said (PIN-like text redacted).
+      CREATE TABLE conversation_log (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_key TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        role             TEXT NOT NULL CHECK (role IN ('user', 'bot', 'agent', 'system')),
+        name             TEXT,
+        text             TEXT NOT NULL,
+        attachments      TEXT
+      );
+      CREATE INDEX conversation_log_key ON conversation_log (conversation_key, id);
+      CREATE INDEX conversation_log_at ON conversation_log (at);
+
+      CREATE TABLE handoffs (
+        id                     TEXT PRIMARY KEY,
+        seq                    INTEGER NOT NULL UNIQUE,
+        conversation_key       TEXT NOT NULL,
+        conversation_reference TEXT NOT NULL,
+        queue                  TEXT NOT NULL,
+        locale                 TEXT NOT NULL,
+        trigger                TEXT NOT NULL,
+        mode                   TEXT NOT NULL DEFAULT 'internal' CHECK (mode IN ('internal', 'external')),
+        status                 TEXT NOT NULL CHECK (status IN ('waiting', 'active', 'ended', 'cancelled')),
+        summary                TEXT NOT NULL,
+        request_number         TEXT,
+        agent_name             TEXT,
+        pin_status             TEXT,
+        pin_organisation       TEXT,
+        queue_card_id          TEXT,
+        teams_thread           TEXT,
+        created_at             TEXT NOT NULL,
+        accepted_at            TEXT,
+        ended_at               TEXT,
+        ended_by               TEXT
+      );
+      -- At most one open handoff per conversation, enforced by the database.
+      CREATE UNIQUE INDEX handoffs_open_conversation ON handoffs (conversation_key) WHERE status IN ('waiting', 'active');
+      CREATE INDEX handoffs_queue ON handoffs (queue, status, seq);
+      CREATE INDEX handoffs_agent ON handoffs (agent_name, status);
+      CREATE INDEX handoffs_created ON handoffs (created_at);
+
+      CREATE TABLE handoff_transcript (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        handoff_id  TEXT NOT NULL REFERENCES handoffs (id) ON DELETE CASCADE,
+        at          TEXT NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('user', 'bot', 'agent', 'system')),
+        name        TEXT,
+        text        TEXT NOT NULL,
+        attachments TEXT
+      );
+      CREATE INDEX handoff_transcript_handoff ON handoff_transcript (handoff_id, id);
+
+      -- Console sessions and one-time invites: only SHA-256 hashes of the tokens are kept.
+      CREATE TABLE agent_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        agent_name  TEXT NOT NULL REFERENCES agents (name) ON DELETE CASCADE,
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      );
+      CREATE TABLE agent_invites (
+        token_hash  TEXT PRIMARY KEY,
+        agent_name  TEXT NOT NULL REFERENCES agents (name) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT
+      );
+      -- Where handoff cards for Teams agents go: a channel registered by an agent.
+      CREATE TABLE agent_channels (
+        id                     TEXT PRIMARY KEY,
+        conversation_reference TEXT NOT NULL,
+        registered_by          TEXT NOT NULL,
+        registered_at          TEXT NOT NULL
+      );`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

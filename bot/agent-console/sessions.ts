@@ -1,0 +1,117 @@
+// Agent console sign-in state: login sessions and one-time invite links. The browser holds a random
+// 32-byte token; the database keeps only its SHA-256, so a copy of the database signs nobody in.
+// Each session has its own CSRF token. Failed password logins are rate limited per agent name.
+import crypto from 'node:crypto';
+import type { SqliteDatabase } from '../storage/database';
+
+export const SESSION_HOURS = 12;
+export const INVITE_MINUTES = 60 * 24;
+/** Failed logins allowed per agent name within the window before logins for that name are refused. */
+export const LOGIN_FAILURES = 10;
+export const LOGIN_WINDOW_MINUTES = 15;
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+const newToken = () => crypto.randomBytes(32).toString('base64url');
+const hashOf = (token: string) => crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+
+export interface AgentSession {
+  agentName: string;
+  csrf: string;
+}
+
+export class AgentSessions {
+  /** Recent failure times (ms) by normalised agent name; in memory: a restart forgives. */
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** A new session for the agent; the token goes in the cookie and is never stored. */
+  create(agentName: string): { token: string; csrf: string; expiresAt: string } {
+    const now = this.clock();
+    const token = newToken();
+    const csrf = newToken();
+    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+    this.db.prepare('DELETE FROM agent_sessions WHERE expires_at <= ?').run(now.toISOString());
+    this.db
+      .prepare('INSERT INTO agent_sessions (token_hash, agent_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hashOf(token), agentName, csrf, now.toISOString(), expiresAt);
+    return { token, csrf, expiresAt };
+  }
+
+  /** The live session for a cookie token; undefined when unknown, malformed or expired. */
+  find(token: string | undefined): AgentSession | undefined {
+    if (!token || !TOKEN.test(token)) return undefined;
+    const row = this.db
+      .prepare('SELECT agent_name, csrf FROM agent_sessions WHERE token_hash = ? AND expires_at > ?')
+      .get(hashOf(token), this.clock().toISOString()) as { agent_name: string; csrf: string } | undefined;
+    return row ? { agentName: row.agent_name, csrf: row.csrf } : undefined;
+  }
+
+  destroy(token: string | undefined): boolean {
+    if (!token || !TOKEN.test(token)) return false;
+    return this.db.prepare('DELETE FROM agent_sessions WHERE token_hash = ?').run(hashOf(token)).changes === 1;
+  }
+
+  /** A one-time invite token for the agent (stored hashed), valid for ttlMinutes. */
+  invite(agentName: string, ttlMinutes = INVITE_MINUTES): string {
+    if (!Number.isFinite(ttlMinutes) || ttlMinutes <= 0) throw new RangeError('an invite lives a positive number of minutes');
+    const now = this.clock();
+    const token = newToken();
+    this.db.prepare('DELETE FROM agent_invites WHERE expires_at <= ?').run(now.toISOString());
+    this.db
+      .prepare('INSERT INTO agent_invites (token_hash, agent_name, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(hashOf(token), agentName, now.toISOString(), new Date(now.getTime() + ttlMinutes * 60_000).toISOString());
+    return token;
+  }
+
+  /** The agent's name the first time a live invite is redeemed; undefined afterwards or once expired. */
+  redeem(token: string | undefined): string | undefined {
+    if (!token || !TOKEN.test(token)) return undefined;
+    const now = this.clock().toISOString();
+    // One statement: of two concurrent redeems only one finds used_at still NULL.
+    const row = this.db
+      .prepare('UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_name')
+      .get(now, hashOf(token), now) as { agent_name: string } | undefined;
+    return row?.agent_name;
+  }
+
+  /** False while the name has had too many failed logins in the window. */
+  loginAllowed(name: string): boolean {
+    return this.recentFailures(name).length < LOGIN_FAILURES;
+  }
+
+  /**
+   * Call before checking a password: false when the name is limited; otherwise the attempt counts as
+   * a failure until loginSucceeded clears it, so parallel guesses cannot all slip past the limit.
+   */
+  loginAttempt(name: string): boolean {
+    if (!this.loginAllowed(name)) return false;
+    this.loginFailed(name);
+    return true;
+  }
+
+  loginFailed(name: string): void {
+    const key = name.trim().toLowerCase();
+    this.failures.set(key, [...this.recentFailures(name), this.clock().getTime()]);
+    if (this.failures.size > 10_000) this.prune();
+  }
+
+  /** A right password forgets the name's failures. */
+  loginSucceeded(name: string): void {
+    this.failures.delete(name.trim().toLowerCase());
+  }
+
+  private recentFailures(name: string): number[] {
+    const since = this.clock().getTime() - LOGIN_WINDOW_MINUTES * 60_000;
+    return (this.failures.get(name.trim().toLowerCase()) ?? []).filter((t) => t > since);
+  }
+
+  private prune(): void {
+    const since = this.clock().getTime() - LOGIN_WINDOW_MINUTES * 60_000;
+    for (const [key, times] of this.failures) if (!times.some((t) => t > since)) this.failures.delete(key);
+  }
+}

@@ -36,6 +36,15 @@ import { localeOf, t } from '../knowledge/i18n';
 import { statusReply } from '../dialogs/my-requests-dialog';
 import { withStatusRefresh } from '../cards';
 import { DEMO_FEED_PATH, ServiceHealthFeed } from './health/service-health';
+import { AgentStore } from './agents/agents';
+import { HandoffStore } from './handoff/handoffs';
+import { ConversationLog } from './handoff/conversation-log';
+import { HandoffService } from './handoff/handoff-service';
+import { queueHours } from './handoff/queue-hours';
+import { agentConsoleRoutes } from './agent-console/routes';
+import { TeamsAgents, teamsThreadCreator } from './handoff/teams-agents';
+import { AgentSessions } from './agent-console/sessions';
+import type { ConversationMemory } from '../dialogs/memory';
 
 export interface App {
   server: Server;
@@ -81,7 +90,36 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   const identity = { organisations, pins, settings: config.pin };
   const health = new ServiceHealthFeed({ source: config.serviceHealthFeed ?? DEMO_FEED_PATH, clock, logger });
   const requests = { store: new RequestStore(db, clock), health, directory, queue: config.queue, clock };
-  const dialog = new MainDialog({ understanding, answers, help, identity, requests, defaultLocale: config.defaultLocale });
+  const adapter = createAdapter(config, logger, conversationState);
+  const conversationLog = new ConversationLog(db, clock);
+  adapter.use(conversationLog.middleware());
+  const agents = new AgentStore(db, clock);
+  const handoffs = new HandoffService({
+    store: new HandoffStore(db, clock),
+    log: conversationLog,
+    agents,
+    pins,
+    organisations,
+    requests: requests.store,
+    hoursFor: (queue, organisation) => queueHours(directory, queue, organisation),
+    continueConversation: (reference, logic) => adapter.continueConversationAsync(config.auth.appId, reference as Partial<ConversationReference>, logic),
+    settings: { mode: config.handoff.mode, averageHandleMinutes: config.queue.averageHandleMinutes, agentTimeoutSeconds: config.handoff.agentTimeoutSeconds },
+    clock,
+    logger,
+    searchFeedback: (since) => help.log.feedbackSince(since),
+  });
+  const teamsAgents = new TeamsAgents({
+    db,
+    agents,
+    handoffs,
+    continueConversation: (reference, logic) => adapter.continueConversationAsync(config.auth.appId, reference as Partial<ConversationReference>, logic),
+    createThread: teamsThreadCreator(adapter, config.auth.appId),
+    logger,
+    clock,
+  });
+  handoffs.useAgentChannel(teamsAgents);
+  const memory = conversationState.createProperty<ConversationMemory>('memory');
+  const dialog = new MainDialog({ understanding, answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: config.defaultLocale });
   const bot = new SupportBot({
     conversationState,
     userState,
@@ -98,8 +136,9 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       const card = reply.attachments![0];
       return withStatusRefresh(card, number, [request.requester.userId], t(locale, 'requests.refresh'));
     },
+    handoff: handoffs,
+    agentChannel: teamsAgents,
   });
-  const adapter = createAdapter(config, logger, conversationState);
   // A status change reaches the requester in the conversation where the request was made.
   const notify = async (request: ServiceRequest, note?: string) => {
     const locale = request.language === 'ko' ? 'ko' : 'en';
@@ -139,7 +178,12 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       messagesRoute(adapter, (context) => bot.run(context), logger),
       ...healthRoutes(() => isReachable(db)),
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
-      ...requestRoutes({ token: config.requestApiToken, store: requests.store, notify }),
+      ...requestRoutes({
+        token: config.requestApiToken,
+        store: requests.store,
+        notify,
+        chats: (number) => handoffs.store.forRequest(number).map((h) => ({ handoff: handoffs.get(h.id), transcript: handoffs.transcript(h.id) })),
+      }),
       ...directLine,
       ...webRoutes(config.publicUrl),
       ...tabRoutes({
@@ -151,6 +195,14 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
           const wait = requests.store.queueWait(queue, config.queue, { kind: 'always' }, clock());
           return Number.isFinite(wait.minutes) ? wait.minutes : undefined;
         },
+      }),
+      ...agentConsoleRoutes({
+        backend: handoffs,
+        agents,
+        sessions: new AgentSessions(db, clock),
+        secureCookies: config.publicUrl.startsWith('https:'),
+        logger,
+        publicUrl: config.publicUrl,
       }),
     ],
   });
@@ -171,6 +223,8 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       }),
     close: () =>
       new Promise((resolve) => {
+        handoffs.close();
+        teamsAgents.close();
         server.close(() => {
           if (db.open) db.close();
           resolve();
@@ -180,3 +234,4 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
       }),
   };
 }
+

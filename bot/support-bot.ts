@@ -19,6 +19,7 @@ import type { HelpSearch } from '../knowledge/search/help-search';
 import { sectionText } from '../knowledge/search/types';
 import { infoCard, REQUEST_STATUS_VERB } from '../cards';
 import { tenantOf } from '../dialogs/services';
+import type { HandoffService } from './handoff/handoff-service';
 
 export interface SupportBotOptions {
   conversationState: ConversationState;
@@ -32,6 +33,10 @@ export interface SupportBotOptions {
   allowedTenants?: string[];
   /** The current status card of a request, if this user may see it (Action.Execute refresh). */
   requestStatusCard?: (context: TurnContext, number: string) => Attachment | undefined;
+  /** While a conversation is handed off, its messages go to the agent instead of the dialogs. */
+  handoff?: Pick<HandoffService, 'relayFromUser' | 'externalStatus'>;
+  /** Handoff cards in the Teams agents' channel: accept, relay in the thread. Answers true when it took the activity. */
+  agentChannel?: { onMessage(context: TurnContext): Promise<boolean>; onInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
 }
 
 
@@ -73,11 +78,24 @@ export class SupportBot extends TeamsActivityHandler {
       if (activity.channelId === 'msteams' && activity.conversation?.conversationType !== 'personal' && activity.text) {
         activity.text = TurnContext.removeRecipientMention(activity)?.trim() ?? activity.text;
       }
+      if (await options.agentChannel?.onMessage(context)) return next();
+      // Handed off: the agent gets the message as sent (card submits included); the bot stays quiet.
+      if (await options.handoff?.relayFromUser(context)) return next();
       if (!activity.text?.trim()) {
         const submitted = textFromSubmit(activity.value);
         if (submitted) activity.text = submitted;
       }
       await runDialog(options.dialog, context, this.dialogState);
+      await next();
+    });
+
+    this.onTyping(async (context, next) => {
+      await options.handoff?.relayFromUser(context);
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'handoff.status') await options.handoff?.externalStatus(context);
       await next();
     });
 
@@ -151,6 +169,8 @@ export class SupportBot extends TeamsActivityHandler {
 
   /** Universal Actions: the request card's refresh and its button (adaptiveCard/action invokes). */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const taken = await this.options.agentChannel?.onInvoke(context, invoke);
+    if (taken) return taken;
     if (invoke.action?.verb === SUBMIT_VERB) return this.submitFromExecute(context, invoke.action.data);
     const number = (invoke.action?.data as { number?: unknown } | undefined)?.number;
     if (invoke.action?.verb !== REQUEST_STATUS_VERB || typeof number !== 'string') {
@@ -173,7 +193,7 @@ export class SupportBot extends TeamsActivityHandler {
     activity.value = value;
     activity.text = textFromSubmit(value) ?? '';
     try {
-      await runDialog(this.options.dialog, context, this.dialogState);
+      if (!(await this.options.handoff?.relayFromUser(context))) await runDialog(this.options.dialog, context, this.dialogState);
     } finally {
       // The adapter answers invokes by the activity's type: give it back.
       activity.type = ActivityTypes.Invoke;

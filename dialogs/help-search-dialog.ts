@@ -9,6 +9,7 @@ import { localeOf, Locale } from '../knowledge/i18n';
 import type { Entities } from '../knowledge/nlu';
 import * as replies from './answers/search-answers';
 import { DialogServices, MAX_UNDERSTOOD_CHARS } from './services';
+import { rememberFeedback, rememberSearch } from './memory';
 
 export const HELP_SEARCH_DIALOG = 'HelpSearchDialog';
 const STEPS = 'helpSearchSteps';
@@ -87,6 +88,12 @@ export class HelpSearchDialog extends ComponentDialog {
       await step.context.sendActivities(replies.noResultsReply(locale, step.options.topics));
       return step.endDialog({});
     }
+    await rememberSearch(
+      this.services.handoff?.memory,
+      step.context,
+      query,
+      outcome.hits.slice(0, 3).map((h) => ({ title: `${h.section.articleTitle} — ${h.section.heading}`, url: /^https?:/.test(h.section.url) ? h.section.url : undefined })),
+    );
     await step.context.sendActivities(replies.resultsReply(outcome, searchId, locale, search.analyzer(outcome.language), cloud));
     (step.values as { searchId?: string }).searchId = searchId;
     return Dialog.EndOfTurn;
@@ -109,7 +116,8 @@ export class HelpSearchDialog extends ComponentDialog {
 
 async function sendFeedback(context: TurnContext, searchId: string, helpful: boolean, services: DialogServices, locale: Locale): Promise<void> {
   services.help.log.markHelpful(searchId, helpful);
-  await context.sendActivities(helpful ? replies.helpfulReply(locale) : replies.notHelpfulReply(services.help.directory, locale));
+  await rememberFeedback(services.handoff?.memory, context, helpful);
+  await context.sendActivities(helpful ? replies.helpfulReply(locale) : replies.notHelpfulReply(services.help.directory, locale, Boolean(services.handoff)));
 }
 
 /** A results-card button, whenever it is pressed. */

@@ -31,6 +31,8 @@ export interface RequestServices {
 export interface RequestResult {
   rerouteText?: string;
   number?: string;
+  /** Severity A: the caller hands the conversation to a person as well. */
+  severityA?: boolean;
 }
 
 interface FormState {
@@ -201,6 +203,6 @@ export class RequestDialog extends ComponentDialog {
       reply.attachments = reply.attachments?.map((card) => withStatusRefresh(card, request.number, [a.from.id], t(locale, 'requests.refresh')));
     }
     await context.sendActivities(created);
-    return step.endDialog({ number: request.number } satisfies RequestResult);
+    return step.endDialog({ number: request.number, severityA: request.severity === 'A' } satisfies RequestResult);
   }
 }

@@ -9,6 +9,7 @@ import type { SearchLog } from '../knowledge/search/search-log';
 import type { OrganisationStore } from '../bot/orgs/organisations';
 import type { PinService, PinSettings } from '../bot/pin/pin-service';
 import type { RequestServices } from './request-dialog';
+import type { HandoffDialogServices } from './handoff-dialog';
 
 export interface Understander {
   understand(text: string, locale: Locale): Understanding;
@@ -36,6 +37,8 @@ export interface DialogServices {
   help: HelpSearchServices;
   identity: IdentityServices;
   requests: RequestServices;
+  /** Human handoff; without it, asking for a person gets the contact options instead. */
+  handoff?: HandoffDialogServices;
   defaultLocale: Locale;
 }
 

@@ -32,6 +32,24 @@ export class DirectLineConversations {
     return add.immediate();
   }
 
+  /**
+   * A new version of an activity the bot sent: stored after everything else under the same id, so
+   * polling clients receive it again and Web Chat replaces the one on screen. False if unknown.
+   */
+  replace(conversationId: string, activityId: string, activity: Partial<Activity>): boolean {
+    const add = this.db.transaction(() => {
+      const known = this.db
+        .prepare("SELECT 1 FROM directline_activities WHERE conversation_id = ? AND json_extract(activity, '$.id') = ? LIMIT 1")
+        .get(conversationId, activityId);
+      if (!known) return false;
+      const { next } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM directline_activities WHERE conversation_id = ?').get(conversationId) as { next: number };
+      const stored = { ...activity, id: activityId, timestamp: this.clock().toISOString(), conversation: { id: conversationId } };
+      this.db.prepare('INSERT INTO directline_activities (conversation_id, seq, activity) VALUES (?, ?, ?)').run(conversationId, next, JSON.stringify(stored));
+      return true;
+    });
+    return add.immediate();
+  }
+
   /** Activities after the watermark, and the new watermark. */
   since(conversationId: string, watermark: number): { activities: Partial<Activity>[]; watermark: string } {
     const rows = this.db

@@ -209,5 +209,18 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
         },
       }),
     ),
+    // updateActivity (the queue card keeping itself current).
+    {
+      method: 'put',
+      path: `${CONNECTOR_PATH}/v3/conversations/:conversationId/activities/:activityId`,
+      handler: (req, res) => {
+        if (!isLoopback(req)) return sendError(res, 404);
+        const body = req.body as Partial<Activity> | undefined;
+        if (!body || typeof body !== 'object') return sendError(res, 400);
+        const activityId = String(req.params.activityId);
+        if (!conversations.replace(String(req.params.conversationId), activityId, { ...body, from: BOT, channelId: CHANNEL_ID })) return sendError(res, 404);
+        res.json({ id: activityId });
+      },
+    },
   ];
 }

@@ -1,5 +1,5 @@
 // Support's side of a request, over HTTP with a bearer token (REQUEST_API_TOKEN; no token, no API):
-// list, show with history, and change the status, which also tells the requester in the
+// list, show with history and chat transcripts, and change the status, which also tells the requester in the
 // conversation where the request was made.
 import crypto from 'node:crypto';
 import type { Request, Response } from 'restify';
@@ -13,6 +13,8 @@ export interface RequestRoutesOptions {
   store: RequestStore;
   /** Tells the requester; failures are logged by the caller and don't undo the change. */
   notify: (request: ServiceRequest, note?: string) => Promise<void>;
+  /** The request's chats with agents, each with its transcript. */
+  chats?: (number: string) => { handoff: unknown; transcript: unknown[] }[];
 }
 
 const statusChange = z.object({
@@ -50,7 +52,7 @@ export function requestRoutes(options: RequestRoutesOptions): Route[] {
         const request = store.get(String(req.params.number));
         if (!request) return sendError(res, 404);
         const { conversationReference: _ref, ...visible } = request;
-        res.json({ request: visible, history: store.historyOf(request.number) });
+        res.json({ request: visible, history: store.historyOf(request.number), chats: options.chats?.(request.number) ?? [] });
       }),
     },
     {

@@ -78,7 +78,7 @@ export function helpfulReply(locale: Locale): Partial<Activity>[] {
 }
 
 /** "No": the seed's next steps: service health, a rephrased question, then contacting support. */
-export function notHelpfulReply(directory: SupportDirectory, locale: Locale): Partial<Activity>[] {
+export function notHelpfulReply(directory: SupportDirectory, locale: Locale, offerPerson = false): Partial<Activity>[] {
   const health = directory.policy('serviceHealthFirst');
   const online = directory.policy('onlineRequest');
   const card = infoCard({
@@ -88,7 +88,8 @@ export function notHelpfulReply(directory: SupportDirectory, locale: Locale): Pa
     bullets: online.steps?.map((s) => s[locale]),
     links: [...health.links, ...online.links].slice(0, 3).map((l) => ({ title: l.title[locale], url: l.url })),
   });
-  return [cardReply(card, contactSuggestions(locale))];
+  const person = offerPerson ? [suggestion(t(locale, 'search.suggest.person'), t(locale, 'ask.agent'))] : [];
+  return [cardReply(card, [...person, ...contactSuggestions(locale)])];
 }
 
 export function sectionReply(section: HelpSection, searchId: string, locale: Locale, cloud?: CloudId): Partial<Activity>[] {

@@ -52,6 +52,13 @@ export class SearchLog {
     return id;
   }
 
+  /** Yes/no answers given since a time, for the dashboard's self-service line. */
+  feedbackSince(since: Date): { at: string; helpful: boolean }[] {
+    return (
+      this.db.prepare('SELECT feedback_at AS at, helpful FROM search_log WHERE feedback_at >= ? AND helpful IS NOT NULL').all(since.toISOString()) as { at: string; helpful: number }[]
+    ).map((r) => ({ at: r.at, helpful: r.helpful === 1 }));
+  }
+
   /** Records yes/no for a search. False when the id is unknown (a stale or forged card). */
   markHelpful(id: string, helpful: boolean): boolean {
     const result = this.db

@@ -1,6 +1,6 @@
 // Runs the real SupportBot and MainDialog (real directory, understanding and cards) on botbuilder's
 // TestAdapter, for transcript tests. State lives in memory here; SQLite is covered by the HTTP tests.
-import { Activity, ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { Activity, ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState } from 'botbuilder';
 import { loadDirectory } from '../../knowledge/directory';
 import { LanguageUnderstanding } from '../../knowledge/nlu';
 import { MainDialog } from '../../dialogs/main-dialog';
@@ -21,6 +21,12 @@ import { DEFAULT_PIN_SETTINGS, PinService } from '../../bot/pin/pin-service';
 import type { CodeMessage } from '../../bot/pin/delivery';
 import { createLogger } from '../../bot/logger';
 import { Writable } from 'node:stream';
+import { AgentStore } from '../../bot/agents/agents';
+import { HandoffStore } from '../../bot/handoff/handoffs';
+import { ConversationLog } from '../../bot/handoff/conversation-log';
+import { ContinueConversation, HandoffService } from '../../bot/handoff/handoff-service';
+import { queueHours } from '../../bot/handoff/queue-hours';
+import type { ConversationMemory } from '../../dialogs/memory';
 
 let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding; search: HelpSearch } | undefined;
 
@@ -57,6 +63,29 @@ export function requestServices(db = openDatabase(':memory:'), clock: () => Date
   return { store: new RequestStore(db, clock), health: new ServiceHealthFeed({ source: DEMO_FEED_PATH, clock }), directory, queue: { agentsOnShift: 4, averageHandleMinutes: 12 }, clock };
 }
 
+/** The handoff service over the given stores, as bot/app.ts builds it. */
+export function handoffService(
+  parts: { db: ReturnType<typeof openDatabase>; identity: IdentityServices; requests: RequestServices; agents: AgentStore; log: ConversationLog; clock: () => Date; help?: { log: SearchLog } },
+  continueConversation: ContinueConversation,
+  settings: { mode?: 'internal' | 'external'; agentTimeoutSeconds?: number } = {},
+  logger = createLogger('silent'),
+): HandoffService {
+  return new HandoffService({
+    store: new HandoffStore(parts.db, parts.clock),
+    log: parts.log,
+    agents: parts.agents,
+    pins: parts.identity.pins as PinService,
+    organisations: parts.identity.organisations,
+    requests: parts.requests.store,
+    hoursFor: (queue, organisation) => queueHours(knowledge().directory, queue, organisation),
+    continueConversation,
+    settings: { mode: settings.mode ?? 'internal', averageHandleMinutes: 12, agentTimeoutSeconds: settings.agentTimeoutSeconds ?? 60 },
+    clock: parts.clock,
+    logger,
+    searchFeedback: parts.help ? (since) => parts.help!.log.feedbackSince(since) : undefined,
+  });
+}
+
 export interface Conversation {
   adapter: TestAdapter;
   help: HelpSearchServices & { log: SearchLog };
@@ -64,11 +93,19 @@ export interface Conversation {
   requests: ReturnType<typeof requestServices>;
   storage: MemoryStorage;
   db: ReturnType<typeof openDatabase>;
+  handoffs: HandoffService;
+  agents: AgentStore;
 }
 
 let conversations = 0;
 
-export function newClient(locale: string, clock: () => Date = () => new Date('2026-11-24T03:00:00Z'), channelId = 'emulator', database?: ReturnType<typeof openDatabase>, options: { allowedTenants?: string[]; conversationType?: string } = {}): Conversation {
+export function newClient(
+  locale: string,
+  clock: () => Date = () => new Date('2026-11-24T03:00:00Z'),
+  channelId = 'emulator',
+  database?: ReturnType<typeof openDatabase>,
+  options: { allowedTenants?: string[]; conversationType?: string; handoffMode?: 'internal' | 'external'; agentTimeoutSeconds?: number } = {},
+): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
@@ -76,9 +113,18 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
   const db = database ?? openDatabase(':memory:');
   const identity = identityServices(db);
   const requests = requestServices(db, clock);
-  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, defaultLocale: 'en' });
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
+  const agents = new AgentStore(db, clock);
+  const log = new ConversationLog(db, clock);
+  let adapter: TestAdapter | undefined;
+  const handoffs = handoffService({ db, identity, requests, agents, log, clock, help }, async (reference, logic) => {
+    // TestAdapter has no continueConversation: a context addressed to the conversation does the same.
+    const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference as never, true);
+    await logic(new TurnContext(adapter!, activity));
+  }, { mode: options.handoffMode ?? 'internal', agentTimeoutSeconds: options.agentTimeoutSeconds ?? 60 });
+  const memory = conversationState.createProperty<ConversationMemory>('memory');
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: 'en' });
   const bot = new SupportBot({
     conversationState,
     userState: new UserState(storage),
@@ -86,13 +132,15 @@ export function newClient(locale: string, clock: () => Date = () => new Date('20
     welcome: (context) => sendWelcome(context, answers, 'en'),
     search: help.search as HelpSearch,
     allowedTenants: options.allowedTenants,
+    handoff: handoffs,
   });
   // Every activity the test sends carries the conversation's locale, as a channel would.
   // A conversation id of its own, as two real conversations on one bot would have.
   const conversation = { id: `conversation-${++conversations}`, isGroup: false, conversationType: options.conversationType ?? 'personal', name: '' };
-  const adapter = new TestAdapter((context) => bot.run(context), { channelId, locale, conversation });
+  adapter = new TestAdapter((context) => bot.run(context), { channelId, locale, conversation });
   adapter.locale = locale;
-  return { adapter, help, identity, requests, storage, db };
+  adapter.use(log.middleware());
+  return { adapter, help, identity, requests, storage, db, handoffs, agents };
 }
 
 export function flatten(reply: Partial<Activity> | undefined): string {

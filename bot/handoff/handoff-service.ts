@@ -1,0 +1,632 @@
+// Human handoff: opens a handoff with its summary and transcript, keeps the user's queue card
+// current (position and Erlang C wait from the agents actually online), relays messages both ways
+// while an agent owns the conversation, and gives the conversation back to the bot at the end.
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Activity, ActivityTypes, EventFactory, TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
+import type { Agent, AgentStore, Presence } from '../agents/agents';
+import type { PinService } from '../pin/pin-service';
+import type { OrganisationStore, Organisation } from '../orgs/organisations';
+import type { RequestStatus, RequestStore, ServiceRequest } from '../requests/requests';
+import { arrivalRate, expectedWait, WaitEstimate } from '../requests/wait-time';
+import type { Hours } from '../../knowledge/directory/types';
+import type { Locale } from '../../knowledge/i18n';
+import { t } from '../../knowledge/i18n';
+import * as replies from '../../dialogs/answers/handoff-answers';
+import { attachmentsOf, conversationKey, ConversationLog, describeSubmit, redact, SKIP_CONVERSATION_LOG } from './conversation-log';
+import { HandoffStore, StoredHandoff } from './handoffs';
+import { plainAgentText } from './sanitize';
+import {
+  AcceptResult,
+  ConsoleBackend,
+  ConsoleEvent,
+  Dashboard,
+  DashboardHour,
+  Handoff,
+  HandoffError,
+  HandoffSummary,
+  HandoffTrigger,
+  QueueView,
+  TranscriptEntry,
+} from './types';
+
+/** Typed by the user while handed off, these go to the bot instead of the agent. */
+const END_WORDS = /^\s*(end|cancel|stop|quit|end chat|leave( the)? queue|종료|취소|그만|끝|대화 종료|대기 취소)\s*[.!]?\s*$/i;
+const CODE_TYPED = /^[\s\d０-９]{6,12}$/;
+
+/** Runs logic in a user's conversation from outside a turn (adapter.continueConversationAsync). */
+export type ContinueConversation = (reference: unknown, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+
+/** Teams agents' side (cards in the agents' channel), when configured. */
+export interface AgentChannel {
+  opened(handoff: StoredHandoff): Promise<void>;
+  changed(handoff: StoredHandoff): Promise<void>;
+  message(handoff: StoredHandoff, entry: TranscriptEntry): Promise<void>;
+}
+
+export interface HandoffSettings {
+  mode: 'internal' | 'external';
+  averageHandleMinutes: number;
+  /** Seconds an agent's console may be gone before their conversations go back to the queue. */
+  agentTimeoutSeconds: number;
+}
+
+export interface HandoffServiceOptions {
+  store: HandoffStore;
+  log: ConversationLog;
+  agents: AgentStore;
+  pins: Pick<PinService, 'request' | 'verify' | 'verifiedOrganisation'>;
+  organisations: Pick<OrganisationStore, 'get' | 'find'>;
+  requests: RequestStore;
+  /** The hours a queue is staffed (the organisation's, when known). */
+  hoursFor: (queue: string, organisation?: Organisation) => Hours;
+  continueConversation: ContinueConversation;
+  settings: HandoffSettings;
+  clock: () => Date;
+  logger: Logger;
+  /** Counts of helpful / unhelpful searches per hour for the dashboard. */
+  searchFeedback?: (since: Date) => { at: string; helpful: boolean }[];
+}
+
+export interface StartInput {
+  trigger: HandoffTrigger;
+  intent?: string;
+  searches?: string[];
+  articles?: { title: string; url?: string }[];
+  requestNumber?: string;
+}
+
+export interface QueueStatus {
+  position: number;
+  wait: WaitEstimate;
+  onlineAgents: number;
+}
+
+const scopeOf = (reference: Partial<Activity> & { user?: { id?: string } }) => ({
+  channelId: reference.channelId ?? '',
+  conversationId: reference.conversation?.id ?? '',
+  userId: reference.user?.id ?? '',
+});
+
+/** Strips what only the server needs (references, card ids) from what consoles see. */
+function publicView(h: StoredHandoff): Handoff {
+  const { conversationKey: _k, conversationReference: _r, queueCardId: _q, teamsThread: _t, ...rest } = h;
+  return rest;
+}
+
+export class HandoffService implements ConsoleBackend {
+  private readonly events = new EventEmitter();
+  /** Console streams open per agent, and the timers that requeue a vanished agent's chats. */
+  private readonly connections = new Map<string, number>();
+  private readonly disconnectTimers = new Map<string, NodeJS.Timeout>();
+  /** What each waiting user's card last said, so an unchanged card is not rewritten. */
+  private readonly shownCards = new Map<string, string>();
+  private agentChannel?: AgentChannel;
+
+  constructor(private readonly o: HandoffServiceOptions) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Teams agents are wired after construction: their channel needs the service for accepts. */
+  useAgentChannel(channel: AgentChannel): void {
+    this.agentChannel = channel;
+  }
+
+  get store(): HandoffStore {
+    return this.o.store;
+  }
+
+  openFor(context: TurnContext): StoredHandoff | undefined {
+    return this.o.store.openFor(conversationKey(context.activity));
+  }
+
+  /** The queue this conversation would join: cloud × category × language. */
+  queueFor(context: TurnContext, locale: Locale, request?: ServiceRequest): { queue: string; organisation?: Organisation } {
+    const orgId = request?.organisationId ?? this.o.pins.verifiedOrganisation(scopeOf(TurnContext.getConversationReference(context.activity) as never));
+    const organisation = orgId ? this.o.organisations.get(orgId) : undefined;
+    const category = request?.category ?? 'technical';
+    return { queue: `${organisation?.cloud ?? 'worldwide'}:${category}:${locale}`, organisation };
+  }
+
+  /** Whether the queue is staffed now, and when it opens if not. */
+  queueOpen(queue: string, organisation?: Organisation): { open: boolean; opensAt?: Date } {
+    const wait = this.estimate(queue, 0, organisation);
+    return wait.reason === 'closed' ? { open: false, opensAt: wait.opensAt } : { open: true };
+  }
+
+  onlineAgents(queue: string): Agent[] {
+    const language = queue.split(':')[2];
+    return this.o.agents.onlineFor(queue).filter((a) => a.languages.includes(language));
+  }
+
+  /** Erlang C over the agents online for the queue and the last hour's arrivals, with `ahead` people in front. */
+  estimate(queue: string, ahead: number, organisation?: Organisation): WaitEstimate {
+    const now = this.o.clock();
+    return expectedWait({
+      queueLength: ahead,
+      agentsOnShift: this.onlineAgents(queue).length,
+      averageHandleMinutes: this.o.settings.averageHandleMinutes,
+      arrivalsPerHour: arrivalRate(this.o.store.arrivals(queue, new Date(now.getTime() - 3_600_000)), now),
+      hours: this.o.hoursFor(queue, organisation),
+      now,
+    });
+  }
+
+  status(handoff: StoredHandoff): QueueStatus {
+    const position = this.o.store.position(handoff);
+    const organisation = handoff.summary.organisation ? this.o.organisations.get(handoff.summary.organisation.id) : undefined;
+    return { position, wait: this.estimate(handoff.queue, Math.max(0, position - 1), organisation), onlineAgents: this.onlineAgents(handoff.queue).length };
+  }
+
+  /** Opens the handoff for this conversation (or returns the open one) and shows the queue card. */
+  async start(context: TurnContext, locale: Locale, input: StartInput): Promise<StoredHandoff> {
+    const activity = context.activity;
+    const request = input.requestNumber ? this.o.requests.get(input.requestNumber) : undefined;
+    const { queue, organisation } = this.queueFor(context, locale, request);
+    const key = conversationKey(activity);
+    const summary: HandoffSummary = {
+      trigger: input.trigger,
+      intent: input.intent,
+      searches: (input.searches ?? []).slice(-5),
+      articles: (input.articles ?? []).slice(-5),
+      requestNumber: request?.number,
+      verified: Boolean(organisation),
+      organisation: organisation ? { id: organisation.id, name: organisation.name } : undefined,
+      locale,
+      channelId: activity.channelId ?? '',
+      userName: activity.from?.name?.slice(0, 200),
+    };
+    const reference = TurnContext.getConversationReference(activity);
+    const mode = this.o.settings.mode;
+    const { handoff, created } = this.o.store.open({
+      conversationKey: key,
+      conversationReference: { ...reference, locale: activity.locale },
+      queue,
+      locale,
+      trigger: input.trigger,
+      mode,
+      summary,
+      requestNumber: request?.number,
+      transcript: this.o.log.recent(key),
+    });
+    if (!created) {
+      await this.showQueueCard(context, handoff, true);
+      return handoff;
+    }
+    this.o.logger.info({ event: 'handoff.opened', handoff: handoff.id, queue, trigger: input.trigger, mode }, 'handoff opened');
+    if (mode === 'external') {
+      await this.initiateExternal(context, handoff, locale);
+      return handoff;
+    }
+    await this.showQueueCard(context, handoff, true);
+    this.emit({ type: 'queues' });
+    await this.agentChannel?.opened(handoff).catch((err: unknown) => this.o.logger.warn({ err }, 'could not post the handoff to the agents channel'));
+    // Someone joining the queue changes everyone's arrival rate.
+    void this.refreshQueue(queue, handoff.id);
+    return handoff;
+  }
+
+  /** Bot Framework's handoff.initiate with the transcript, for an external agent hub. */
+  private async initiateExternal(context: TurnContext, handoff: StoredHandoff, locale: Locale): Promise<void> {
+    const transcript = this.o.store.transcript(handoff.id).map(
+      (e, i) =>
+        ({
+          type: ActivityTypes.Message,
+          id: `${handoff.id}-${i}`,
+          timestamp: new Date(e.at),
+          from: { id: e.role, name: e.name ?? e.role, role: e.role === 'user' ? 'user' : 'bot' },
+          text: e.text,
+        }) as Activity,
+    );
+    const event = EventFactory.createHandoffInitiation(context, { handoffId: handoff.id, queue: handoff.queue, summary: handoff.summary }, { activities: transcript });
+    await context.sendActivity(replies.handoffNote('handoff.external.connecting', locale));
+    await context.sendActivity(event);
+  }
+
+  /** handoff.status from an external hub: accepted, failed or completed. */
+  async externalStatus(context: TurnContext): Promise<void> {
+    const handoff = this.openFor(context);
+    const value = context.activity.value as { state?: unknown; message?: unknown } | undefined;
+    const state = typeof value?.state === 'string' ? value.state : '';
+    if (!handoff || handoff.mode !== 'external') return;
+    const locale = handoff.locale;
+    if (state === 'accepted') {
+      this.o.store.markExternalAccepted(handoff.id);
+      this.o.store.append(handoff.id, { role: 'system', text: 'accepted by the external agent hub' });
+    } else if (state === 'failed' || state === 'completed') {
+      this.o.store.close(handoff.id, state === 'failed' ? 'cancelled' : 'ended', 'external');
+      this.o.store.append(handoff.id, { role: 'system', text: `external agent hub: ${state}` });
+      await context.sendActivity(replies.handoffNote(state === 'failed' ? 'handoff.external.failed' : 'handoff.backToBot', locale));
+    }
+    this.o.logger.info({ event: 'handoff.external_status', handoff: handoff.id, state }, 'external handoff status');
+  }
+
+  /** Shows or updates the user's queue card in the current turn. */
+  private async showQueueCard(context: TurnContext, handoff: StoredHandoff, forceNew = false): Promise<void> {
+    const status = this.status(handoff);
+    const view = this.cardView(handoff, status);
+    const reply = replies.queueCardReply(view, handoff.locale);
+    this.shownCards.set(handoff.id, JSON.stringify([view.position, view.waitMinutes]));
+    if (!forceNew && handoff.queueCardId) {
+      try {
+        await context.updateActivity({ ...reply, id: handoff.queueCardId });
+        return;
+      } catch (err) {
+        // A channel that cannot update (or a card gone from the client): send a new one.
+        this.o.logger.debug({ err, handoff: handoff.id }, 'queue card update failed; sending a new card');
+      }
+    }
+    const sent = await context.sendActivity(reply);
+    this.o.store.setQueueCard(handoff.id, sent?.id);
+  }
+
+  private cardView(handoff: StoredHandoff, status: QueueStatus): replies.QueueCardView {
+    return {
+      position: status.position,
+      waitMinutes: status.wait.minutes,
+      opensAt: status.wait.reason === 'closed' ? status.wait.opensAt : undefined,
+      queueLabel: replies.queueLabel(handoff.queue, handoff.locale),
+      requestNumber: handoff.requestNumber,
+    };
+  }
+
+  /** Rewrites the cards of everyone waiting in the queue whose position or wait changed. */
+  async refreshQueue(queue: string, except?: string): Promise<void> {
+    for (const handoff of this.o.store.waiting(queue)) {
+      if (handoff.id === except) continue;
+      const status = this.status(handoff);
+      const shown = JSON.stringify([status.position, status.wait.minutes]);
+      if (this.shownCards.get(handoff.id) === shown) continue;
+      await this.toUser(handoff, (context) => this.showQueueCard(context, handoff)).catch((err: unknown) =>
+        this.o.logger.warn({ err, handoff: handoff.id }, 'could not update a queue card'),
+      );
+    }
+  }
+
+  private async refreshAllQueues(): Promise<void> {
+    const queues = new Set(this.o.store.waiting().map((h) => h.queue));
+    for (const queue of queues) await this.refreshQueue(queue);
+  }
+
+  private toUser(handoff: StoredHandoff, logic: (context: TurnContext) => Promise<void>, skipLog = false): Promise<void> {
+    return this.o.continueConversation(handoff.conversationReference, async (context) => {
+      if (skipLog) context.turnState.set(SKIP_CONVERSATION_LOG, true);
+      await logic(context);
+    });
+  }
+
+  /**
+   * Called for every incoming activity before the dialogs. True when the handoff took it: the bot
+   * stays quiet and the message goes to the agent (or waits for one).
+   */
+  async relayFromUser(context: TurnContext): Promise<boolean> {
+    const handoff = this.openFor(context);
+    if (!handoff) return false;
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Typing) {
+      if (handoff.status === 'active' && handoff.agentName) this.emit({ type: 'typing', handoffId: handoff.id }, handoff.agentName);
+      return true;
+    }
+    if (activity.type !== ActivityTypes.Message) return false;
+    const text = (activity.text ?? '').trim();
+    if (END_WORDS.test(text)) {
+      await this.endByUser(context, handoff);
+      return true;
+    }
+    if (handoff.mode === 'external') return handoff.status === 'active';
+    if (handoff.pin?.status === 'sent' && CODE_TYPED.test(text)) {
+      await this.checkPin(context, handoff, text.replace(/\s/g, ''));
+      return true;
+    }
+    const entry = this.o.store.append(handoff.id, {
+      role: 'user',
+      name: activity.from?.name?.slice(0, 200),
+      text: text ? redact(text) : (describeSubmit(activity.value) ?? ''),
+      attachments: attachmentsOf(activity),
+    });
+    if (handoff.status === 'active' && handoff.agentName) {
+      this.emit({ type: 'message', handoffId: handoff.id, entry }, handoff.agentName);
+      await this.agentChannel?.message(handoff, entry).catch((err: unknown) => this.o.logger.warn({ err }, 'could not relay to the Teams thread'));
+    }
+    return true;
+  }
+
+  private async checkPin(context: TurnContext, handoff: StoredHandoff, code: string): Promise<void> {
+    const organisation = handoff.pin?.organisation ?? '';
+    const scope = { ...scopeOf(handoff.conversationReference as never), purpose: 'act-for-organisation' as const };
+    const check = await this.o.pins.verify(scope, organisation, code);
+    const status = check.ok ? 'verified' : 'not-verified';
+    // A wrong code may be retried while the code lives; only a right one ends the check.
+    this.o.store.setPin(handoff.id, check.ok ? 'verified' : check.reason === 'wrong' ? 'sent' : 'not-verified');
+    this.o.store.append(handoff.id, { role: 'user', text: '[code hidden]' });
+    this.o.store.append(handoff.id, { role: 'system', text: check.ok ? 'PIN verified' : `PIN not verified (${check.reason})` });
+    if (check.ok) {
+      const org = this.o.organisations.get(check.organisationId);
+      const summary = { ...handoff.summary, verified: true, organisation: org ? { id: org.id, name: org.name } : undefined };
+      this.o.store.updateSummary(handoff.id, summary);
+    }
+    await context.sendActivity(replies.handoffNote(check.ok ? 'handoff.pin.verified' : check.reason === 'wrong' ? 'handoff.pin.wrong' : 'handoff.pin.failed', handoff.locale));
+    if (handoff.agentName) {
+      this.emit({ type: 'pin', handoffId: handoff.id, status }, handoff.agentName);
+      this.emitHandoff(handoff.id);
+    }
+  }
+
+  private async endByUser(context: TurnContext, handoff: StoredHandoff): Promise<void> {
+    const cancelled = handoff.status === 'waiting';
+    if (!this.o.store.close(handoff.id, cancelled ? 'cancelled' : 'ended', 'user')) return;
+    this.o.store.append(handoff.id, { role: 'system', text: cancelled ? 'the user left the queue' : 'the user ended the chat' });
+    this.o.logger.info({ event: cancelled ? 'handoff.cancelled' : 'handoff.ended', handoff: handoff.id, by: 'user' }, 'handoff closed by the user');
+    if (cancelled && handoff.queueCardId) await context.updateActivity({ ...replies.leftQueueCardReply(handoff.locale), id: handoff.queueCardId }).catch(() => undefined);
+    await context.sendActivity(replies.handoffNote(cancelled ? 'handoff.cancelled' : 'handoff.backToBot', handoff.locale));
+    this.keepWithRequest(handoff);
+    this.shownCards.delete(handoff.id);
+    this.emitHandoff(handoff.id);
+    this.emit({ type: 'queues' });
+    await this.agentChannel?.changed(this.o.store.get(handoff.id)!).catch(() => undefined);
+    if (cancelled) await this.refreshQueue(handoff.queue);
+  }
+
+  // ---- the agent's side (console and Teams) ----
+
+  queuesFor(agent: Agent): QueueView[] {
+    const waiting = this.o.store.waiting();
+    const names = new Set(waiting.map((h) => h.queue));
+    for (const q of agent.queues) if (q !== '*') names.add(q);
+    const now = this.o.clock().getTime();
+    return [...names]
+      .filter((queue) => (agent.queues.includes('*') || agent.queues.includes(queue)) && agent.languages.includes(queue.split(':')[2]))
+      .sort()
+      .map((queue) => {
+        const entries = waiting.filter((h) => h.queue === queue);
+        const next = this.estimate(queue, entries.length);
+        return {
+          queue,
+          waiting: entries.map((h, i) => ({ handoff: publicView(h), position: i + 1, waitedSeconds: Math.max(0, Math.round((now - Date.parse(h.createdAt)) / 1000)) })),
+          onlineAgents: this.onlineAgents(queue).length,
+          expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null,
+        };
+      });
+  }
+
+  mine(agentName: string): Handoff[] {
+    return this.o.store.activeFor(agentName).map(publicView);
+  }
+
+  get(id: string): Handoff | undefined {
+    const h = this.o.store.get(id);
+    return h ? publicView(h) : undefined;
+  }
+
+  transcript(id: string): TranscriptEntry[] {
+    return this.o.store.transcript(id);
+  }
+
+  async accept(id: string, agentName: string): Promise<AcceptResult> {
+    const before = this.o.store.get(id);
+    if (!before || before.mode !== 'internal') return { ok: false, reason: 'gone' };
+    const result = this.o.store.accept(id, agentName);
+    if (!result.ok) return result;
+    const handoff = result.handoff;
+    this.o.logger.info({ event: 'handoff.accepted', handoff: id, agent: agentName }, 'handoff accepted');
+    this.o.store.append(id, { role: 'system', text: `${agentName} joined` });
+    this.shownCards.delete(id);
+    await this.toUser(handoff, async (context) => {
+      if (handoff.queueCardId) await context.updateActivity({ ...replies.connectedCardReply(agentName, handoff.locale), id: handoff.queueCardId }).catch(() => undefined);
+      await context.sendActivity(replies.handoffNote('handoff.joined', handoff.locale, { agent: agentName }));
+    }, true).catch((err: unknown) => this.o.logger.warn({ err, handoff: id }, 'could not tell the user an agent joined'));
+    if (handoff.requestNumber) {
+      const request = this.o.requests.get(handoff.requestNumber);
+      if (request && (request.status === 'new' || request.status === 'queued')) this.o.requests.setStatus(request.number, 'in_progress', `agent:${agentName}`, 'chat accepted');
+    }
+    this.emitHandoff(id);
+    this.emit({ type: 'queues' });
+    await this.agentChannel?.changed(handoff).catch(() => undefined);
+    await this.refreshQueue(handoff.queue);
+    return { ok: true, handoff: publicView(handoff) };
+  }
+
+  private owned(id: string, agentName: string): StoredHandoff {
+    const handoff = this.o.store.get(id);
+    if (!handoff) throw new HandoffError('not-found', 'no such handoff');
+    if (handoff.agentName !== agentName) throw new HandoffError('not-yours', 'another agent owns this conversation');
+    if (handoff.status !== 'active') throw new HandoffError('not-active', 'the conversation is not active');
+    return handoff;
+  }
+
+  async send(id: string, agentName: string, raw: string): Promise<void> {
+    const handoff = this.owned(id, agentName);
+    const text = plainAgentText(raw);
+    if (!text) throw new HandoffError('invalid', 'the message is empty');
+    const entry = this.o.store.append(id, { role: 'agent', name: agentName, text });
+    await this.toUser(
+      handoff,
+      async (context) => {
+        // The adapter re-addresses outgoing activities from the bot; name the agent after that.
+        context.onSendActivities((_ctx, activities, next) => {
+          for (const a of activities) a.from = { ...a.from, name: agentName } as never;
+          return next();
+        });
+        await context.sendActivity({ type: ActivityTypes.Message, text, textFormat: 'plain' });
+      },
+      true,
+    );
+    this.emit({ type: 'message', handoffId: id, entry }, agentName);
+    await this.agentChannel?.message(handoff, entry).catch(() => undefined);
+  }
+
+  async typing(id: string, agentName: string): Promise<void> {
+    const handoff = this.owned(id, agentName);
+    await this.toUser(handoff, async (context) => {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    }, true);
+  }
+
+  async sendPin(id: string, agentName: string, input: { organisation: string; via: 'email' | 'phone' }): Promise<{ outcome: 'sent' | 'rate-limited'; destination: string }> {
+    const handoff = this.owned(id, agentName);
+    const organisation = input.organisation.trim().slice(0, 254);
+    if (!organisation) throw new HandoffError('invalid', 'name the organisation');
+    const scope = { ...scopeOf(handoff.conversationReference as never), purpose: 'act-for-organisation' as const };
+    const result = await this.o.pins.request({ scope, organisation, via: input.via, activityKey: `handoff|${id}|${crypto.randomUUID()}`, locale: handoff.locale });
+    if (result.outcome === 'sent') {
+      this.o.store.setPin(id, 'sent', organisation);
+      this.o.store.append(id, { role: 'system', text: `${agentName} sent a verification code to ${result.destination}` });
+      await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('handoff.pin.sent', handoff.locale, { destination: result.destination })).then(() => undefined), true);
+      this.emit({ type: 'pin', handoffId: id, status: 'sent' }, agentName);
+    }
+    return result;
+  }
+
+  async updateRequest(id: string, agentName: string, change: { status?: RequestStatus; note?: string }): Promise<ServiceRequest> {
+    const handoff = this.owned(id, agentName);
+    if (!handoff.requestNumber) throw new HandoffError('no-request', 'no request is linked to this conversation');
+    const actor = `agent:${agentName}`;
+    const note = change.note?.trim().slice(0, 2000);
+    let request = this.o.requests.get(handoff.requestNumber)!;
+    if (change.status && change.status !== request.status) request = this.o.requests.setStatus(request.number, change.status, actor, note || undefined);
+    else if (note) this.o.requests.addNote(request.number, actor, note);
+    this.o.store.append(id, { role: 'system', text: `request ${request.number}: ${request.status}${note ? ` — ${note}` : ''}` });
+    const status = t(handoff.locale, `requests.status.${request.status}`);
+    await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('requests.update', handoff.locale, { number: request.number, status })).then(() => undefined), true);
+    return request;
+  }
+
+  async end(id: string, agentName: string): Promise<void> {
+    const handoff = this.owned(id, agentName);
+    if (!this.o.store.close(id, 'ended', `agent:${agentName}`)) throw new HandoffError('not-active', 'already ended');
+    this.o.store.append(id, { role: 'system', text: `${agentName} ended the chat` });
+    this.o.logger.info({ event: 'handoff.ended', handoff: id, by: 'agent' }, 'handoff ended by the agent');
+    this.keepWithRequest(handoff);
+    await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('handoff.ended', handoff.locale, { agent: agentName })).then(() => undefined), true).catch(
+      (err: unknown) => this.o.logger.warn({ err, handoff: id }, 'could not tell the user the chat ended'),
+    );
+    this.emitHandoff(id);
+    this.emit({ type: 'queues' });
+    await this.agentChannel?.changed(this.o.store.get(id)!).catch(() => undefined);
+  }
+
+  /** A linked request's history says where its chat transcript is. */
+  private keepWithRequest(handoff: StoredHandoff): void {
+    if (!handoff.requestNumber) return;
+    const count = this.o.store.transcript(handoff.id).length;
+    try {
+      this.o.requests.addNote(handoff.requestNumber, 'handoff', `chat ${handoff.id} closed; transcript of ${count} messages kept with the request`);
+    } catch (err) {
+      this.o.logger.warn({ err, handoff: handoff.id }, 'could not note the transcript on the request');
+    }
+  }
+
+  setPresence(agentName: string, presence: Presence): void {
+    this.o.agents.setPresence(agentName, presence);
+    this.o.logger.info({ event: 'agent.presence', agent: agentName, presence }, 'agent presence changed');
+    this.emit({ type: 'queues' });
+    // More or fewer agents online changes every wait.
+    void this.refreshAllQueues();
+  }
+
+  connected(agentName: string): () => void {
+    this.connections.set(agentName, (this.connections.get(agentName) ?? 0) + 1);
+    const timer = this.disconnectTimers.get(agentName);
+    if (timer) {
+      clearTimeout(timer);
+      this.disconnectTimers.delete(agentName);
+    }
+    if (this.o.agents.get(agentName)?.presence === 'offline') this.setPresence(agentName, 'online');
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      const left = (this.connections.get(agentName) ?? 1) - 1;
+      this.connections.set(agentName, left);
+      if (left > 0) return;
+      const wait = setTimeout(() => void this.agentGone(agentName), this.o.settings.agentTimeoutSeconds * 1000);
+      wait.unref();
+      this.disconnectTimers.set(agentName, wait);
+    };
+  }
+
+  /** The agent's console has been gone past the timeout: their chats go back to the queue. */
+  async agentGone(agentName: string): Promise<void> {
+    this.disconnectTimers.delete(agentName);
+    if ((this.connections.get(agentName) ?? 0) > 0) return;
+    if (this.o.agents.get(agentName)) this.o.agents.setPresence(agentName, 'offline');
+    for (const handoff of this.o.store.activeFor(agentName)) {
+      if (!this.o.store.requeue(handoff.id)) continue;
+      this.o.store.append(handoff.id, { role: 'system', text: `${agentName} disconnected; back in the queue` });
+      this.o.logger.info({ event: 'handoff.requeued', handoff: handoff.id, agent: agentName }, 'agent disconnected; handoff back in the queue');
+      const back = this.o.store.get(handoff.id)!;
+      await this.toUser(back, async (context) => {
+        await context.sendActivity(replies.handoffNote('handoff.agentLeft', back.locale, { agent: agentName }));
+        await this.showQueueCard(context, back, true);
+      }, true).catch((err: unknown) => this.o.logger.warn({ err, handoff: handoff.id }, 'could not tell the user the agent left'));
+      await this.agentChannel?.changed(back).catch(() => undefined);
+    }
+    this.emit({ type: 'queues' });
+    await this.refreshAllQueues();
+  }
+
+  subscribe(agentName: string, listener: (event: ConsoleEvent) => void): () => void {
+    const all = (event: ConsoleEvent) => listener(event);
+    const own = (event: ConsoleEvent) => listener(event);
+    this.events.on('all', all);
+    this.events.on(`agent:${agentName}`, own);
+    return () => {
+      this.events.off('all', all);
+      this.events.off(`agent:${agentName}`, own);
+    };
+  }
+
+  /** Queue-wide events go to every console; a conversation's events only to its agent. */
+  private emit(event: ConsoleEvent, agentName?: string): void {
+    this.events.emit(agentName ? `agent:${agentName}` : 'all', event);
+  }
+
+  private emitHandoff(id: string): void {
+    const handoff = this.o.store.get(id);
+    if (handoff) this.emit({ type: 'handoff', handoff: publicView(handoff) }, handoff.agentName);
+  }
+
+  dashboard(hours: number): Dashboard {
+    const now = this.o.clock();
+    const startHour = Math.floor(now.getTime() / 3_600_000) - (hours - 1);
+    const since = new Date(startHour * 3_600_000);
+    const rows = this.o.store.since(since);
+    const feedback = this.o.searchFeedback?.(since) ?? [];
+    const series: DashboardHour[] = Array.from({ length: hours }, (_, i) => ({
+      start: new Date((startHour + i) * 3_600_000).toISOString(),
+      handoffs: 0,
+      selfService: 0,
+      notHelped: 0,
+      averageWaitSeconds: null,
+    }));
+    const waits = series.map(() => [] as number[]);
+    const slot = (iso: string) => Math.floor(Date.parse(iso) / 3_600_000) - startHour;
+    for (const h of rows) {
+      const i = slot(h.createdAt);
+      if (series[i]) series[i].handoffs += 1;
+      if (h.acceptedAt) {
+        const j = slot(h.acceptedAt);
+        if (waits[j]) waits[j].push((Date.parse(h.acceptedAt) - Date.parse(h.createdAt)) / 1000);
+      }
+    }
+    for (const f of feedback) {
+      const i = slot(f.at);
+      if (series[i]) series[i][f.helpful ? 'selfService' : 'notHelped'] += 1;
+    }
+    series.forEach((s, i) => (s.averageWaitSeconds = waits[i].length ? Math.round(waits[i].reduce((a, b) => a + b, 0) / waits[i].length) : null));
+    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*'))]);
+    const queues = [...names].sort().map((queue) => {
+      const waiting = this.o.store.waiting(queue).length;
+      const next = this.estimate(queue, waiting);
+      return { queue, waiting, onlineAgents: this.onlineAgents(queue).length, expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null };
+    });
+    return { hours: series, queues };
+  }
+
+  /** Stops the disconnect timers (shutdown). */
+  close(): void {
+    for (const timer of this.disconnectTimers.values()) clearTimeout(timer);
+    this.disconnectTimers.clear();
+  }
+}

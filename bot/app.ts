@@ -11,7 +11,7 @@ import { createServer } from './server';
 import { messagesRoute } from './messages-route';
 import { healthRoutes } from './health-routes';
 import { helpRoutes } from './help-routes';
-import { SupportBot } from './support-bot';
+import { presentForChannel, SupportBot } from './support-bot';
 import { loadDirectory } from '../knowledge/directory';
 import { LanguageUnderstanding } from '../knowledge/nlu';
 import { MainDialog } from '../dialogs/main-dialog';
@@ -102,7 +102,11 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     organisations,
     requests: requests.store,
     hoursFor: (queue, organisation) => queueHours(directory, queue, organisation),
-    continueConversation: (reference, logic) => adapter.continueConversationAsync(config.auth.appId, reference as Partial<ConversationReference>, logic),
+    continueConversation: (reference, logic) =>
+      adapter.continueConversationAsync(config.auth.appId, reference as Partial<ConversationReference>, async (context) => {
+        presentForChannel(context);
+        await logic(context);
+      }),
     settings: { mode: config.handoff.mode, averageHandleMinutes: config.queue.averageHandleMinutes, agentTimeoutSeconds: config.handoff.agentTimeoutSeconds },
     clock,
     logger,

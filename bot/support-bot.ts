@@ -1,5 +1,6 @@
 // The activity handler: runs the main dialog for messages, welcomes new members, saves state every turn.
 import {
+  Activity,
   ActivityTypes,
   AdaptiveCardInvokeResponse,
   AdaptiveCardInvokeValue,
@@ -65,6 +66,33 @@ export function textFromSubmit(value: unknown): string | undefined {
   return typeof text === 'string' && text.trim() ? text.slice(0, 2000) : undefined;
 }
 
+/**
+ * Web Chat and Teams draw the card; its plain-text twin would repeat it above, so there the text
+ * becomes the summary (notifications, screen readers) and only channels without cards show it.
+ * Teams buttons become Action.Execute. Applies to sends and updates, in turns and proactive ones.
+ */
+export function presentForChannel(context: TurnContext): void {
+  if (!CARD_CHANNELS.has(context.activity.channelId)) return;
+  const teams = context.activity.channelId === 'msteams';
+  const present = (a: Partial<Activity>) => {
+    if (a.text && a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')) {
+      a.summary = a.text.slice(0, 500);
+      a.text = undefined;
+    }
+    if (teams && a.attachments) {
+      a.attachments = a.attachments.map((x) => (x.contentType === 'application/vnd.microsoft.card.adaptive' ? { ...x, content: executeInsteadOfSubmit(x.content) } : x));
+    }
+  };
+  context.onSendActivities(async (_ctx, activities, next) => {
+    activities.forEach(present);
+    return next();
+  });
+  context.onUpdateActivity(async (_ctx, activity, next) => {
+    present(activity);
+    return next();
+  });
+}
+
 export class SupportBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
 
@@ -113,25 +141,7 @@ export class SupportBot extends TeamsActivityHandler {
       if (context.activity.type === ActivityTypes.Message) await context.sendActivity(t(localeOf(context.activity), 'teams.tenantRefused'));
       return;
     }
-    // Web Chat and Teams draw the card; its plain-text twin would repeat it above, so there the
-    // text becomes the summary (notifications, screen readers) and only channels without cards show it.
-    if (CARD_CHANNELS.has(context.activity.channelId)) {
-      context.onSendActivities(async (_ctx, activities, next) => {
-        const teams = context.activity.channelId === 'msteams';
-        for (const a of activities) {
-          if (a.text && a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')) {
-            a.summary = a.text.slice(0, 500);
-            a.text = undefined;
-          }
-          if (teams && a.attachments) {
-            a.attachments = a.attachments.map((x) =>
-              x.contentType === 'application/vnd.microsoft.card.adaptive' ? { ...x, content: executeInsteadOfSubmit(x.content) } : x,
-            );
-          }
-        }
-        return next();
-      });
-    }
+    presentForChannel(context);
     await super.run(context);
     await this.options.conversationState.saveChanges(context, false);
     await this.options.userState.saveChanges(context, false);

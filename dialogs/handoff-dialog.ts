@@ -64,7 +64,7 @@ export class HandoffDialog extends ComponentDialog {
     const hours = handoff.service.queueOpen(queue, organisation);
     // A severity A request already has its 24-hour response; the chat still queues for the morning.
     if (!hours.open && trigger !== 'severity-a') {
-      await step.context.sendActivities(replies.closedOfferReply(hours.opensAt, locale, userTimeZoneOf(step.context)));
+      await step.context.sendActivities(replies.closedOfferReply(hours.opensAt, locale, hours.zone, userTimeZoneOf(step.context)));
       return Dialog.EndOfTurn;
     }
     await this.join(step, trigger, requestNumber);

@@ -520,10 +520,15 @@
       case 'message':
         if (current !== event.handoffId) break;
         if (event.entry.role === 'agent') {
-          var index = state.pending.findIndex(function (p) { return p.text === event.entry.text; });
+          // The server may have changed the text (markup removed): show what the user got, in
+          // place of the oldest message still waiting for its echo.
+          var index = event.entry.name === state.me.name && state.pending.length ? 0 : -1;
           if (index >= 0) {
-            state.pending[index].node.classList.remove('pending');
-            state.pending.splice(index, 1);
+            var sent = state.pending.splice(index, 1)[0];
+            var stale = state.selected.transcript.indexOf(sent.entry);
+            if (stale >= 0) state.selected.transcript.splice(stale, 1);
+            var confirmed = appendEntry(event.entry, false);
+            if (sent.node.parentNode) sent.node.parentNode.replaceChild(confirmed, sent.node);
             break;
           }
         }

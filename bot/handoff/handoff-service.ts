@@ -130,9 +130,11 @@ export class HandoffService implements ConsoleBackend {
   }
 
   /** Whether the queue is staffed now, and when it opens if not. */
-  queueOpen(queue: string, organisation?: Organisation): { open: boolean; opensAt?: Date } {
+  queueOpen(queue: string, organisation?: Organisation): { open: boolean; opensAt?: Date; zone?: string } {
     const wait = this.estimate(queue, 0, organisation);
-    return wait.reason === 'closed' ? { open: false, opensAt: wait.opensAt } : { open: true };
+    const hours = this.o.hoursFor(queue, organisation);
+    const zone = hours.kind === 'weekly' ? hours.timeZone : undefined;
+    return wait.reason === 'closed' ? { open: false, opensAt: wait.opensAt, zone } : { open: true };
   }
 
   onlineAgents(queue: string): Agent[] {
@@ -246,7 +248,10 @@ export class HandoffService implements ConsoleBackend {
   private async showQueueCard(context: TurnContext, handoff: StoredHandoff, forceNew = false): Promise<void> {
     const status = this.status(handoff);
     const view = this.cardView(handoff, status);
-    const reply = replies.queueCardReply(view, handoff.locale);
+    const organisation = handoff.summary.organisation ? this.o.organisations.get(handoff.summary.organisation.id) : undefined;
+    const hours = this.o.hoursFor(handoff.queue, organisation);
+    // A closed queue's opening time is told in the queue's own zone (the user's is not known here).
+    const reply = replies.queueCardReply(view, handoff.locale, hours.kind === 'weekly' ? hours.timeZone : 'UTC');
     this.shownCards.set(handoff.id, JSON.stringify([view.position, view.waitMinutes]));
     if (!forceNew && handoff.queueCardId) {
       try {

@@ -62,10 +62,12 @@ export const CALLBACK_CHOICE: Record<Locale, string> = { en: 'request a callback
 export const WAIT_CHOICE: Record<Locale, string> = { en: 'wait for an agent', ko: '상담원 기다리기' };
 
 /** Outside the queue's hours: when it opens, and a callback instead of waiting. */
-export function closedOfferReply(opensAt: Date | undefined, locale: Locale, zone = 'UTC'): Partial<Activity>[] {
+export function closedOfferReply(opensAt: Date | undefined, locale: Locale, queueZone = 'UTC', userZone?: string): Partial<Activity>[] {
+  // In the queue's own time, and in the user's too when the channel says where they are.
+  const when = opensAt ? [queueZone, ...(userZone && userZone !== queueZone ? [userZone] : [])].map((z) => formatInstant(opensAt, z, locale)).join(' / ') : '';
   const card = infoCard({
     title: t(locale, 'handoff.closed.title'),
-    paragraphs: [opensAt ? t(locale, 'handoff.closed.opens', { opens: formatInstant(opensAt, zone, locale) }) : t(locale, 'handoff.closed.never'), t(locale, 'handoff.closed.body')],
+    paragraphs: [opensAt ? t(locale, 'handoff.closed.opens', { opens: when }) : t(locale, 'handoff.closed.never'), t(locale, 'handoff.closed.body')],
     suggestions: [
       { title: t(locale, 'handoff.closed.callback'), text: CALLBACK_CHOICE[locale] },
       { title: t(locale, 'handoff.closed.wait'), text: WAIT_CHOICE[locale] },

@@ -223,3 +223,83 @@ describe('handoff: external mode', () => {
     assert.match(text(await turn(client, { type: 'event', name: 'handoff.status', value: { state: 'failed' } })), /연결하지 못했습니다/);
   });
 });
+
+describe('handoff: severity A, closed queues and the linked request', () => {
+  async function verified(client: Conversation, organisation: string): Promise<void> {
+    await turn(client, 'verify');
+    await turn(client, organisation);
+    await turn(client, 'Email');
+    assert.match(text(await turn(client, client.identity.sent[client.identity.sent.length - 1].code)), /verified/);
+  }
+  const FORM = { action: 'requestForm', description: 'All mailboxes are down for the whole company.', category: 'technical', severity: 'A', phone: '+86 10 5555 0100', email: 'it@fabrikam.example', method: 'phone' };
+
+  it('hands a severity A request to a person, and keeps the chat with the request', async () => {
+    const client = newClient('en-US');
+    await onlineAgent(client);
+    await verified(client, 'fabrikam.example');
+    await turn(client, 'new request');
+    await turn(client, 'Open a request anyway');
+    await turn(client, 'None of these');
+    const done = text(await turn(client, { type: 'message', value: FORM }));
+    assert.match(done, /is open/);
+    assert.match(done, /Severity A means business is stopped/);
+    assert.match(done, /You're in the queue/);
+    const handoff = openHandoff(client);
+    const request = client.requests.store.list()[0];
+    assert.equal(handoff.trigger, 'severity-a');
+    assert.equal(handoff.requestNumber, request.number);
+    assert.equal(handoff.queue, '21vianet:technical:en');
+    assert.deepEqual(handoff.summary.organisation, { id: 'fabrikam-demo', name: client.identity.organisations.get('fabrikam-demo')!.name });
+
+    await client.handoffs.accept(handoff.id, 'Mina');
+    assert.equal(client.requests.store.get(request.number)!.status, 'in_progress', 'accepting the chat starts work on the request');
+    await client.handoffs.updateRequest(handoff.id, 'Mina', { status: 'resolved', note: 'Mail flow restored' });
+    assert.match(text(drained(client)), /resolved/i);
+    await client.handoffs.end(handoff.id, 'Mina');
+    const history = client.requests.store.historyOf(request.number);
+    assert.ok(history.some((h) => h.actor === 'agent:Mina' && h.change.status === 'resolved' && h.change.note === 'Mail flow restored'));
+    assert.ok(history.some((h) => h.actor === 'handoff' && /transcript of \d+ messages/.test(h.change.note ?? '')));
+    assert.deepEqual(client.handoffs.store.forRequest(request.number).map((h) => h.id), [handoff.id]);
+  });
+
+  it('outside the queue hours, says when it opens and offers a callback or waiting', async () => {
+    // 01:00 in Beijing: the 21Vianet queue (09:00-24:00 Beijing time, every day) is closed.
+    const saturday = () => new Date('2026-11-27T17:00:00Z');
+    const client = newClient('en-US', saturday);
+    await verified(client, 'fabrikam.example');
+    const offer = text(await turn(client, 'talk to a person'));
+    assert.match(offer, /Nobody is on this support queue right now/);
+    assert.match(offer, /It opens Sat 9:00 AM \(/);
+    assert.equal(client.db.prepare('SELECT COUNT(*) AS n FROM handoffs').get().n, 0, 'nothing queued yet');
+    assert.match(text(await turn(client, 'request a callback')), /Northwind Cloud Partners|known issues/, 'the request flow starts');
+
+    const waiting = newClient('ko-KR', saturday);
+    await turn(waiting, '본인 인증');
+    await turn(waiting, 'fabrikam.example');
+    await turn(waiting, '메일');
+    await turn(waiting, waiting.identity.sent[0].code);
+    assert.match(text(await turn(waiting, '상담원 연결')), /운영 시간이 아닙니다/);
+    const queued = text(await turn(waiting, '상담원 기다리기'));
+    assert.match(queued, /상담원 연결 대기 중입니다/);
+    assert.match(queued, /운영|시작/);
+  });
+});
+
+describe('handoff: the card keeps itself current', () => {
+  it('rewrites the waiting users\' cards in place as the queue moves', async () => {
+    const clock = () => new Date('2026-11-24T03:00:00Z');
+    const first = newClient('en-US', clock);
+    const second = newClient('en-US', clock, 'emulator', first.db);
+    await turn(first, 'talk to a person');
+    const card = (await turn(second, 'talk to a person')).find((a) => a.attachments?.length)!;
+    assert.match(card.text!, /Your place: 2\n/);
+    // The second user's card is in their channel's queue; when the first leaves, it is updated in place.
+    second.adapter.activeQueue.push(card);
+    await second.handoffs.refreshQueue('worldwide:technical:en');
+    await turn(first, 'cancel');
+    await second.handoffs.refreshQueue('worldwide:technical:en');
+    const updated = second.adapter.activeQueue.find((a) => a.id === card.id)!;
+    assert.notEqual(updated, card, 'the same activity id now holds a new card');
+    assert.match(updated.text!, /Your place: 1\n/);
+  });
+});

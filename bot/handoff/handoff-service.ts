@@ -620,7 +620,8 @@ export class HandoffService implements ConsoleBackend {
       if (series[i]) series[i][f.helpful ? 'selfService' : 'notHelped'] += 1;
     }
     series.forEach((s, i) => (s.averageWaitSeconds = waits[i].length ? Math.round(waits[i].reduce((a, b) => a + b, 0) / waits[i].length) : null));
-    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*'))]);
+    // Queues with people waiting, queues agents are assigned to, and queues used in the period.
+    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*')), ...rows.map((h) => h.queue)]);
     const queues = [...names].sort().map((queue) => {
       const waiting = this.o.store.waiting(queue).length;
       const next = this.estimate(queue, waiting);

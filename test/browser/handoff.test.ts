@@ -121,6 +121,19 @@ describe('handoff in Chromium: web chat user and console agent', function () {
     await user.getByText(/1800 197 503/).first().waitFor({ timeout: 30_000 });
     await user.screenshot({ path: screenshotPath('handoff-user-back-to-bot') });
 
+    // The dashboard draws this handoff from the real backend: one handoff, accepted after a wait.
+    await byTest(agent, 'nav-dashboard').click();
+    const totals = await agent.waitForFunction(() => {
+      const w = window as unknown as { Chart?: { getChart(c: Element): { data: { datasets: { label?: string; data: (number | null)[] }[] } } | undefined } };
+      const handoffs = w.Chart?.getChart(document.getElementById('chart-handoffs')!);
+      const wait = w.Chart?.getChart(document.getElementById('chart-wait')!);
+      if (!handoffs || !wait) return undefined;
+      // No named helpers in here: the bundler would wrap them in a function the page lacks.
+      return { handoffs: handoffs.data.datasets[0].data.reduce<number>((a, b) => a + (b ?? 0), 0), waitPoints: wait.data.datasets[0].data.filter((x) => x !== null).length };
+    });
+    assert.deepEqual(await totals.jsonValue(), { handoffs: 1, waitPoints: 1 });
+    await agent.screenshot({ path: screenshotPath('handoff-agent-dashboard') });
+
     assert.deepEqual(errors, []);
     assert.deepEqual(dialogs, []);
   });

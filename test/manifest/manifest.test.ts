@@ -136,16 +136,17 @@ describe('Teams app manifest', function () {
   });
 
   describe('bot, messaging extension and tab', () => {
-    it('has the bot in personal, team and groupChat with the five commands in every scope', () => {
+    it('has the bot in personal, team and groupChat with the five commands in every scope, and agents channel in team', () => {
       const bot = manifest.bots[0];
       assert.deepStrictEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
       const scopes = bot.commandLists.flatMap((l: any) => l.scopes).sort();
       assert.deepStrictEqual(scopes, ['groupChat', 'personal', 'team']);
       for (const list of bot.commandLists) {
         assert.ok(list.commands.length <= 10, `Teams allows at most 10 commands per scope (${list.scopes})`);
+        const agents = list.scopes.includes('team') ? ['agents channel here'] : [];
         assert.deepStrictEqual(
           list.commands.map((c: any) => c.title),
-          ['help', 'call support', 'new request', 'my requests', 'status'],
+          ['help', 'call support', 'new request', 'my requests', 'status', ...agents],
         );
         for (const c of list.commands) assert.ok(c.description && c.description.length > 0, c.title);
       }

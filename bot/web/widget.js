@@ -127,7 +127,7 @@
         directLine.activity$.subscribe({ next: function () { var v = saved() || s; v.watermark = directLine.watermark; save(v); }, error: function () {} });
         chat.innerHTML = '';
         WebChat.renderWebChat(
-          { directLine: directLine, locale: korean ? 'ko-KR' : 'en-US', styleOptions: { accent: accent, bubbleFromUserBackground: '#eef4fb', hideUploadButton: true } },
+          { directLine: directLine, locale: korean ? 'ko-KR' : 'en-US', sendTypingIndicator: true, styleOptions: { accent: accent, bubbleFromUserBackground: '#eef4fb', hideUploadButton: true } },
           chat,
         );
         focusInput();

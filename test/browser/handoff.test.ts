@@ -93,7 +93,12 @@ describe('handoff in Chromium: web chat user and console agent', function () {
     await agent.waitForFunction(() => document.querySelector('[data-testid="pin-status"]')?.getAttribute('data-status') === 'verified');
     assert.ok(!(await agent.content()).includes(code), 'the agent never sees the code');
 
-    // 3. Messages flow both ways; the agent's markup reaches the user as inert text.
+    // 3. Messages flow both ways, typing too; the agent's markup reaches the user as inert text.
+    await user.getByRole('textbox').last().pressSequentially('Our mail', { delay: 50 });
+    await byTest(agent, 'typing-indicator').waitFor({ state: 'visible', timeout: 30_000 });
+    await byTest(agent, 'chat-input').pressSequentially('Let me', { delay: 50 });
+    await user.locator('.webchat__typing-indicator').first().waitFor({ state: 'attached', timeout: 30_000 });
+    await byTest(agent, 'chat-input').fill('');
     await ask(user, 'Our mail to gmail bounces since 9am');
     await agent.waitForFunction(() =>
       [...document.querySelectorAll('[data-testid="transcript-entry"][data-role="user"]')].some((e) => e.textContent?.includes('mail to gmail bounces')),

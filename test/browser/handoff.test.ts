@@ -35,6 +35,8 @@ describe('handoff in Chromium: web chat user and console agent', function () {
 
   async function newPage(url: string): Promise<Page> {
     const page = await browser.newPage();
+    // Generous: CI shares two cores between Chromium, the bot and scrypt.
+    page.setDefaultTimeout(60_000);
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => {
       dialogs.push(d.message());

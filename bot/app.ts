@@ -11,6 +11,7 @@ import { createServer } from './server';
 import { messagesRoute } from './messages-route';
 import { healthRoutes } from './health-routes';
 import { helpRoutes } from './help-routes';
+import { BotMetrics, metricsRoute } from './metrics';
 import { presentForChannel, SupportBot } from './support-bot';
 import { loadDirectory } from '../knowledge/directory';
 import { LanguageUnderstanding } from '../knowledge/nlu';
@@ -64,6 +65,7 @@ export interface AppOverrides {
 
 export function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): App {
   const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+  const metrics = new BotMetrics();
   const storage = new SqliteStorage(db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -86,7 +88,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     if (seeded) logger.info({ organisations: seeded }, 'demo organisations added (see README)');
   }
   const delivery = createDelivery({ dataDir: config.dataDir, smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
-  const pins = new PinService(db, organisations, delivery, logger, config.pin, clock);
+  const pins = new PinService(db, organisations, delivery, logger, config.pin, clock, undefined, metrics);
   const identity = { organisations, pins, settings: config.pin };
   const health = new ServiceHealthFeed({ source: config.serviceHealthFeed ?? DEMO_FEED_PATH, clock, logger });
   const requests = { store: new RequestStore(db, clock), health, directory, queue: config.queue, clock };
@@ -111,7 +113,9 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     clock,
     logger,
     searchFeedback: (since) => help.log.feedbackSince(since),
+    metrics,
   });
+  metrics.watchQueues(() => handoffs.queueSnapshot());
   const teamsAgents = new TeamsAgents({
     db,
     agents,
@@ -123,7 +127,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   });
   handoffs.useAgentChannel(teamsAgents);
   const memory = conversationState.createProperty<ConversationMemory>('memory');
-  const dialog = new MainDialog({ understanding, answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: config.defaultLocale });
+  const dialog = new MainDialog({ understanding, answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: config.defaultLocale, metrics });
   const bot = new SupportBot({
     conversationState,
     userState,
@@ -142,6 +146,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     },
     handoff: handoffs,
     agentChannel: teamsAgents,
+    metrics,
   });
   // A status change reaches the requester in the conversation where the request was made.
   const notify = async (request: ServiceRequest, note?: string) => {
@@ -181,6 +186,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     routes: [
       messagesRoute(adapter, (context) => bot.run(context), logger),
       ...healthRoutes(() => isReachable(db)),
+      metricsRoute(metrics, config.metricsToken),
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
       ...requestRoutes({
         token: config.requestApiToken,

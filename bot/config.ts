@@ -41,6 +41,7 @@ export interface Config {
   /** Bearer token for support's request API; without one the API is off. */
   requestApiToken?: string;
   handoff: { mode: 'internal' | 'external'; agentTimeoutSeconds: number };
+  metricsToken?: string;
   /** Teams tenants allowed to use the bot (lower-case GUIDs); empty allows every tenant. */
   allowedTenants: string[];
   directLine: {
@@ -96,6 +97,7 @@ const variables = {
   QUEUE_AVERAGE_HANDLE_MINUTES: z.coerce.number().min(1).max(480).default(12),
   REQUEST_API_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
   HANDOFF_MODE: z.enum(['internal', 'external']).default('internal'),
+  METRICS_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
   HANDOFF_AGENT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   DIRECT_LINE_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   DIRECT_LINE_ORIGINS: z.string().default(''),
@@ -182,6 +184,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     queue: { agentsOnShift: v.QUEUE_AGENTS_ON_SHIFT, averageHandleMinutes: v.QUEUE_AVERAGE_HANDLE_MINUTES },
     requestApiToken: v.REQUEST_API_TOKEN,
     handoff: { mode: v.HANDOFF_MODE, agentTimeoutSeconds: v.HANDOFF_AGENT_TIMEOUT_SECONDS },
+    metricsToken: v.METRICS_TOKEN,
     allowedTenants: v.ALLOWED_TENANTS,
     directLine: {
       tokenSecret: v.DIRECT_LINE_TOKEN_SECRET,

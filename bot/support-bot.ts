@@ -38,6 +38,8 @@ export interface SupportBotOptions {
   handoff?: Pick<HandoffService, 'relayFromUser' | 'externalStatus'>;
   /** Handoff cards in the Teams agents' channel: accept, relay in the thread. Answers true when it took the activity. */
   agentChannel?: { onMessage(context: TurnContext): Promise<boolean>; onInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
+  /** Counts every turn and how long it took (bot/metrics.ts). */
+  metrics?: { turn(activity: { channelId?: string; type?: string }, seconds: number): void };
 }
 
 
@@ -135,6 +137,15 @@ export class SupportBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.runTurn(context);
+    } finally {
+      this.options.metrics?.turn(context.activity, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async runTurn(context: TurnContext): Promise<void> {
     const allowed = this.options.allowedTenants ?? [];
     if (context.activity.channelId === 'msteams' && allowed.length > 0 && !allowed.includes(tenantOf(context) ?? '')) {
       // Another organisation's tenant: say so once per message, do nothing else, keep no state.

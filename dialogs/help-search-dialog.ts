@@ -84,6 +84,7 @@ export class HelpSearchDialog extends ComponentDialog {
       cloud,
       results: outcome.hits.map((h) => ({ id: h.section.id, score: h.score })),
     });
+    this.services.metrics?.helpSearched(locale, outcome.hits.length > 0);
     if (outcome.hits.length === 0) {
       await step.context.sendActivities(replies.noResultsReply(locale, step.options.topics));
       return step.endDialog({});
@@ -115,7 +116,8 @@ export class HelpSearchDialog extends ComponentDialog {
 }
 
 async function sendFeedback(context: TurnContext, searchId: string, helpful: boolean, services: DialogServices, locale: Locale): Promise<void> {
-  services.help.log.markHelpful(searchId, helpful);
+  // Counted only for a search the log knows: a forged or stale card id is not an answer.
+  if (services.help.log.markHelpful(searchId, helpful)) services.metrics?.helpFeedback(helpful);
   await rememberFeedback(services.handoff?.memory, context, helpful);
   await context.sendActivities(helpful ? replies.helpfulReply(locale) : replies.notHelpfulReply(services.help.directory, locale, Boolean(services.handoff)));
 }

@@ -114,6 +114,7 @@ export class MainDialog extends ComponentDialog {
     const understood = this.options.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS), locale);
     const request = { locale, entities: understood.entities, userTimeZone: userTimeZoneOf(context) };
     const unsure = understood.confidence < this.options.understanding.threshold;
+    this.options.metrics?.intentUnderstood(unsure ? 'unsure' : understood.intent, locale);
     if (!unsure && understood.intent === 'agent') return this.handOff(step, 'asked');
     const escalation = await this.escalation(context, text, locale, unsure ? undefined : understood.intent);
     if (escalation) return this.handOff(step, escalation);

@@ -185,7 +185,7 @@ export class RequestDialog extends ComponentDialog {
     const a = context.activity;
     const { store, directory, queue, clock } = this.services.requests;
     const plan = queuePlan(directory, org, valid.form.category, valid.form.severity);
-    const { request } = store.create({
+    const { request, created: isNew } = store.create({
       idempotencyKey: `${a.channelId}|${a.conversation?.id}|${a.id}`,
       organisation: org,
       requester: { channelId: a.channelId ?? '', userId: a.from?.id ?? '', name: a.from?.name?.slice(0, 200), aadObjectId: a.from?.aadObjectId },
@@ -195,6 +195,8 @@ export class RequestDialog extends ComponentDialog {
       target: plan.target,
       hours: plan.hours,
     });
+    // A redelivered "Contact me" finds the request it already made: count it once.
+    if (isNew) this.services.metrics?.requestCreated(request.severity, request.category);
     const wait = store.queueWait(request.queue, queue, plan.hours, clock(), true);
     const created = replies.createdReply(request, org, directory, wait, locale, userTimeZoneOf(context));
     // In Teams the confirmation keeps itself current for the requester (Universal Actions refresh).

@@ -31,6 +31,14 @@ export interface IdentityServices {
   settings: PinSettings;
 }
 
+/** Counters the dialogs report (bot/metrics.ts); only bounded values, never what the user typed. */
+export interface DialogMetrics {
+  intentUnderstood(intent: string, locale: Locale): void;
+  helpSearched(language: Locale, hit: boolean): void;
+  helpFeedback(helpful: boolean): void;
+  requestCreated(severity: string, category: string): void;
+}
+
 export interface DialogServices {
   understanding: Understander;
   answers: SupportAnswers;
@@ -40,6 +48,7 @@ export interface DialogServices {
   /** Human handoff; without it, asking for a person gets the contact options instead. */
   handoff?: HandoffDialogServices;
   defaultLocale: Locale;
+  metrics?: DialogMetrics;
 }
 
 /** Messages longer than this are cut before understanding; a support question fits in far less. */

@@ -52,6 +52,21 @@ export interface HandoffSettings {
   agentTimeoutSeconds: number;
 }
 
+/** What the service counts (bot/metrics.ts): triggers and outcomes, never who or what was said. */
+export interface HandoffMetrics {
+  handoffOpened(trigger: HandoffTrigger): void;
+  handoffAccepted(): void;
+  handoffEnded(by: 'user' | 'agent' | 'external', status: 'ended' | 'cancelled'): void;
+}
+
+/** One queue now: who waits, and the wait for someone joining (null when no agent can take it). */
+export interface QueueNow {
+  queue: string;
+  waiting: number;
+  onlineAgents: number;
+  expectedWaitMinutes: number | null;
+}
+
 export interface HandoffServiceOptions {
   store: HandoffStore;
   log: ConversationLog;
@@ -67,6 +82,7 @@ export interface HandoffServiceOptions {
   logger: Logger;
   /** Counts of helpful / unhelpful searches per hour for the dashboard. */
   searchFeedback?: (since: Date) => { at: string; helpful: boolean }[];
+  metrics?: HandoffMetrics;
 }
 
 export interface StartInput {
@@ -197,6 +213,7 @@ export class HandoffService implements ConsoleBackend {
       return handoff;
     }
     this.o.logger.info({ event: 'handoff.opened', handoff: handoff.id, queue, trigger: input.trigger, mode }, 'handoff opened');
+    this.o.metrics?.handoffOpened(input.trigger);
     if (mode === 'external') {
       await this.initiateExternal(context, handoff, locale);
       return handoff;
@@ -235,9 +252,10 @@ export class HandoffService implements ConsoleBackend {
     const locale = handoff.locale;
     if (state === 'accepted') {
       this.o.store.markExternalAccepted(handoff.id);
+      this.o.metrics?.handoffAccepted();
       this.o.store.append(handoff.id, { role: 'system', text: 'accepted by the external agent hub' });
     } else if (state === 'failed' || state === 'completed') {
-      this.o.store.close(handoff.id, state === 'failed' ? 'cancelled' : 'ended', 'external');
+      if (this.o.store.close(handoff.id, state === 'failed' ? 'cancelled' : 'ended', 'external')) this.o.metrics?.handoffEnded('external', state === 'failed' ? 'cancelled' : 'ended');
       this.o.store.append(handoff.id, { role: 'system', text: `external agent hub: ${state}` });
       await context.sendActivity(replies.handoffNote(state === 'failed' ? 'handoff.external.failed' : 'handoff.backToBot', locale));
     }
@@ -361,6 +379,7 @@ export class HandoffService implements ConsoleBackend {
   private async endByUser(context: TurnContext, handoff: StoredHandoff): Promise<void> {
     const cancelled = handoff.status === 'waiting';
     if (!this.o.store.close(handoff.id, cancelled ? 'cancelled' : 'ended', 'user')) return;
+    this.o.metrics?.handoffEnded('user', cancelled ? 'cancelled' : 'ended');
     this.o.store.append(handoff.id, { role: 'system', text: cancelled ? 'the user left the queue' : 'the user ended the chat' });
     this.o.logger.info({ event: cancelled ? 'handoff.cancelled' : 'handoff.ended', handoff: handoff.id, by: 'user' }, 'handoff closed by the user');
     if (cancelled && handoff.queueCardId) await context.updateActivity({ ...replies.leftQueueCardReply(handoff.locale), id: handoff.queueCardId }).catch(() => undefined);
@@ -415,6 +434,7 @@ export class HandoffService implements ConsoleBackend {
     if (!result.ok) return result;
     const handoff = result.handoff;
     this.o.logger.info({ event: 'handoff.accepted', handoff: id, agent: agentName }, 'handoff accepted');
+    this.o.metrics?.handoffAccepted();
     this.o.store.append(id, { role: 'system', text: `${agentName} joined` });
     this.shownCards.delete(id);
     await this.toUser(handoff, async (context) => {
@@ -500,6 +520,7 @@ export class HandoffService implements ConsoleBackend {
   async end(id: string, agentName: string): Promise<void> {
     const handoff = this.owned(id, agentName);
     if (!this.o.store.close(id, 'ended', `agent:${agentName}`)) throw new HandoffError('not-active', 'already ended');
+    this.o.metrics?.handoffEnded('agent', 'ended');
     this.o.store.append(id, { role: 'system', text: `${agentName} ended the chat` });
     this.o.logger.info({ event: 'handoff.ended', handoff: id, by: 'agent' }, 'handoff ended by the agent');
     this.keepWithRequest(handoff);
@@ -620,14 +641,17 @@ export class HandoffService implements ConsoleBackend {
       if (series[i]) series[i][f.helpful ? 'selfService' : 'notHelped'] += 1;
     }
     series.forEach((s, i) => (s.averageWaitSeconds = waits[i].length ? Math.round(waits[i].reduce((a, b) => a + b, 0) / waits[i].length) : null));
-    // Queues with people waiting, queues agents are assigned to, and queues used in the period.
-    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*')), ...rows.map((h) => h.queue)]);
-    const queues = [...names].sort().map((queue) => {
+    return { hours: series, queues: this.queueSnapshot(rows.map((h) => h.queue)) };
+  }
+
+  /** Queues with people waiting, queues agents are assigned to, and any `also` named: the dashboard's and the metrics' view. */
+  queueSnapshot(also: string[] = []): QueueNow[] {
+    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*')), ...also]);
+    return [...names].sort().map((queue) => {
       const waiting = this.o.store.waiting(queue).length;
       const next = this.estimate(queue, waiting);
       return { queue, waiting, onlineAgents: this.onlineAgents(queue).length, expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null };
     });
-    return { hours: series, queues };
   }
 
   /** Stops the disconnect timers (shutdown). */

@@ -57,6 +57,12 @@ export interface PinRequestResult {
 
 export type PinCheck = { ok: true; organisationId: string } | { ok: false; reason: 'wrong' | 'expired' | 'locked' | 'none' };
 
+/** What the service counts (bot/metrics.ts): outcomes only, never who, where or the code. */
+export interface PinMetrics {
+  pinSent(outcome: PinRequestResult['outcome']): void;
+  pinChecked(result: 'ok' | Extract<PinCheck, { ok: false }>['reason']): void;
+}
+
 function key(...parts: string[]): string {
   return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -71,6 +77,7 @@ export class PinService {
     private readonly clock: () => Date = () => new Date(),
     /** Seam for tests only: the code generator. */
     private readonly newCode: () => string = () => crypto.randomInt(0, 1_000_000).toString().padStart(6, '0'),
+    private readonly metrics?: PinMetrics,
   ) {}
 
   private orgKey(named: string, org: Organisation | undefined): string {
@@ -116,6 +123,7 @@ export class PinService {
       return 'send';
     });
     const decision = decide.immediate();
+    if (decision !== 'duplicate') this.metrics?.pinSent(decision === 'rate-limited' ? 'rate-limited' : 'sent');
     if (decision === 'rate-limited') {
       this.logger.info({ event: 'pin.rate_limited' }, 'PIN send refused: too many sends');
       return { outcome: 'rate-limited', destination: destination.masked };
@@ -129,6 +137,12 @@ export class PinService {
 
   /** Checks a code typed in the same conversation, by the same user, for the same organisation and purpose. */
   async verify(scope: PinScope, organisation: string, typed: string): Promise<PinCheck> {
+    const result = await this.check(scope, organisation, typed);
+    this.metrics?.pinChecked(result.ok ? 'ok' : result.reason);
+    return result;
+  }
+
+  private async check(scope: PinScope, organisation: string, typed: string): Promise<PinCheck> {
     const org = this.organisations.find(organisation);
     const codeScope = this.codeScope(scope, this.orgKey(organisation, org));
     const now = this.clock();

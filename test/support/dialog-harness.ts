@@ -27,6 +27,7 @@ import { ConversationLog } from '../../bot/handoff/conversation-log';
 import { ContinueConversation, HandoffService } from '../../bot/handoff/handoff-service';
 import { queueHours } from '../../bot/handoff/queue-hours';
 import type { ConversationMemory } from '../../dialogs/memory';
+import type { BotMetrics } from '../../bot/metrics';
 
 let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding; search: HelpSearch } | undefined;
 
@@ -47,13 +48,13 @@ export function helpServices(clock: () => Date = () => new Date()): HelpSearchSe
 }
 
 /** Organisations (the demo ones) and a PIN service whose codes are captured instead of mailed. */
-export function identityServices(db = openDatabase(':memory:')): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
+export function identityServices(db = openDatabase(':memory:'), metrics?: BotMetrics): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
   const organisations = new OrganisationStore(db);
   for (const org of DEMO_ORGANISATIONS) organisations.save(org);
   const sent: CodeMessage[] = [];
   const logs: string[] = [];
   const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
-  const pins = new PinService(db, organisations, { send: async (m) => void sent.push(m) }, logger);
+  const pins = new PinService(db, organisations, { send: async (m) => void sent.push(m) }, logger, undefined, undefined, undefined, metrics);
   return { organisations, pins, settings: DEFAULT_PIN_SETTINGS, sent, logs };
 }
 
@@ -65,7 +66,7 @@ export function requestServices(db = openDatabase(':memory:'), clock: () => Date
 
 /** The handoff service over the given stores, as bot/app.ts builds it. */
 export function handoffService(
-  parts: { db: ReturnType<typeof openDatabase>; identity: IdentityServices; requests: RequestServices; agents: AgentStore; log: ConversationLog; clock: () => Date; help?: { log: SearchLog } },
+  parts: { db: ReturnType<typeof openDatabase>; identity: IdentityServices; requests: RequestServices; agents: AgentStore; log: ConversationLog; clock: () => Date; help?: { log: SearchLog }; metrics?: BotMetrics },
   continueConversation: ContinueConversation,
   settings: { mode?: 'internal' | 'external'; agentTimeoutSeconds?: number } = {},
   logger = createLogger('silent'),
@@ -83,6 +84,7 @@ export function handoffService(
     clock: parts.clock,
     logger,
     searchFeedback: parts.help ? (since) => parts.help!.log.feedbackSince(since) : undefined,
+    metrics: parts.metrics,
   });
 }
 
@@ -104,27 +106,28 @@ export function newClient(
   clock: () => Date = () => new Date('2026-11-24T03:00:00Z'),
   channelId = 'emulator',
   database?: ReturnType<typeof openDatabase>,
-  options: { allowedTenants?: string[]; conversationType?: string; handoffMode?: 'internal' | 'external'; agentTimeoutSeconds?: number } = {},
+  options: { allowedTenants?: string[]; conversationType?: string; handoffMode?: 'internal' | 'external'; agentTimeoutSeconds?: number; metrics?: BotMetrics } = {},
 ): Conversation {
   const { directory, understanding } = knowledge();
   const answers = new SupportAnswers({ directory, clock });
   const help = helpServices(clock);
   // One database for both: requests refer to organisations. Pass one in to put two conversations on one bot.
   const db = database ?? openDatabase(':memory:');
-  const identity = identityServices(db);
+  const { metrics } = options;
+  const identity = identityServices(db, metrics);
   const requests = requestServices(db, clock);
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const agents = new AgentStore(db, clock);
   const log = new ConversationLog(db, clock);
   let adapter: TestAdapter | undefined;
-  const handoffs = handoffService({ db, identity, requests, agents, log, clock, help }, async (reference, logic) => {
+  const handoffs = handoffService({ db, identity, requests, agents, log, clock, help, metrics }, async (reference, logic) => {
     // TestAdapter has no continueConversation: a context addressed to the conversation does the same.
     const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference as never, true);
     await logic(new TurnContext(adapter!, activity));
   }, { mode: options.handoffMode ?? 'internal', agentTimeoutSeconds: options.agentTimeoutSeconds ?? 60 });
   const memory = conversationState.createProperty<ConversationMemory>('memory');
-  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: 'en' });
+  const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: 'en', metrics });
   const bot = new SupportBot({
     conversationState,
     userState: new UserState(storage),
@@ -133,6 +136,7 @@ export function newClient(
     search: help.search as HelpSearch,
     allowedTenants: options.allowedTenants,
     handoff: handoffs,
+    metrics,
   });
   // Every activity the test sends carries the conversation's locale, as a channel would.
   // A conversation id of its own, as two real conversations on one bot would have.

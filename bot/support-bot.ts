@@ -44,6 +44,8 @@ export interface SupportBotOptions {
 
 
 const MAX_EXTENSION_RESULTS = 8;
+/** Message ids remembered per conversation to recognise a redelivery of a completed turn. */
+const PROCESSED_IDS_KEPT = 20;
 /** Channels whose clients always render Adaptive Cards. */
 const CARD_CHANNELS = new Set(['directline', 'webchat', 'msteams']);
 /** Verb of the Action.Execute buttons Teams gets in place of Action.Submit. */
@@ -97,10 +99,12 @@ export function presentForChannel(context: TurnContext): void {
 
 export class SupportBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly processed: StatePropertyAccessor<string[]>;
 
   constructor(private readonly options: SupportBotOptions) {
     super();
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
+    this.processed = options.conversationState.createProperty<string[]>('processedActivityIds');
 
     this.onMessage(async (context, next) => {
       const activity = context.activity;
@@ -153,7 +157,13 @@ export class SupportBot extends TeamsActivityHandler {
       return;
     }
     presentForChannel(context);
+    // A message delivered again after its turn completed (the channel never got the 200): its replies
+    // went out and its id was saved with the dialog state in the same write, so it is not run twice.
+    const id = context.activity.type === ActivityTypes.Message ? context.activity.id : undefined;
+    const processed = id ? await this.processed.get(context, []) : [];
+    if (id && processed.includes(id)) return;
     await super.run(context);
+    if (id) await this.processed.set(context, [...processed, id].slice(-PROCESSED_IDS_KEPT));
     await this.options.conversationState.saveChanges(context, false);
     await this.options.userState.saveChanges(context, false);
   }

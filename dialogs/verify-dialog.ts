@@ -134,7 +134,8 @@ export class VerifyDialog extends ComponentDialog {
       if (!(await this.request(context, values))) return step.endDialog({} satisfies VerifyResult);
       return step.replaceDialog(CODE_STEPS, values);
     }
-    const check = await pins.verify(pinScope(context), values.organisation, typed);
+    const a = context.activity;
+    const check = await pins.verify(pinScope(context), values.organisation, typed, `${a.channelId}|${a.conversation?.id}|${a.id}`);
     if (check.ok) {
       await context.sendActivity(textReply(t(locale, 'verify.done', { minutes: settings.verifiedForMinutes })));
       return step.endDialog({ organisationId: check.organisationId } satisfies VerifyResult);

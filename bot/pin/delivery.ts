@@ -59,7 +59,9 @@ export function createDelivery(options: DeliveryOptions): PinDelivery {
         if (options.sms) return options.sms.sendText(message.to, sms);
         fs.mkdirSync(outbox, { recursive: true });
         const file = path.join(outbox, outboxName('sms.txt'));
-        fs.writeFileSync(file, `To: ${message.to}\n\n${sms}\n`, { mode: 0o600 });
+        const temp = path.join(outbox, `.${path.basename(file)}.tmp`);
+        fs.writeFileSync(temp, `To: ${message.to}\n\n${sms}\n`, { mode: 0o600 });
+        fs.renameSync(temp, file);
         options.logger.info({ event: 'pin.outbox', file }, 'no SMS provider: text message written to the outbox');
         return;
       }
@@ -71,7 +73,10 @@ export function createDelivery(options: DeliveryOptions): PinDelivery {
       const rendered = await fileMail.sendMail(mail);
       fs.mkdirSync(outbox, { recursive: true });
       const file = path.join(outbox, outboxName('eml'));
-      fs.writeFileSync(file, rendered.message as Buffer, { mode: 0o600 });
+      // Whole or not at all: a crash mid-write leaves a temp file, never a torn .eml.
+      const temp = path.join(outbox, `.${path.basename(file)}.tmp`);
+      fs.writeFileSync(temp, rendered.message as Buffer, { mode: 0o600 });
+      fs.renameSync(temp, file);
       options.logger.info({ event: 'pin.outbox', file }, 'no SMTP_URL: email written to the outbox');
     },
   };

@@ -68,6 +68,9 @@ function key(...parts: string[]): string {
 }
 
 export class PinService {
+  /** Marks the sends this process is delivering (see pin_sends.claimed_by). */
+  private readonly instanceId = crypto.randomUUID();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly organisations: OrganisationStore,
@@ -104,13 +107,24 @@ export class PinService {
 
     const limitKey = key('sends', request.scope.channelId, request.scope.userId, orgKey);
     const windowStart = new Date(now.getTime() - this.settings.sendWindowMinutes * 60_000).toISOString();
+    const deliverable = Boolean(org && destination.real);
     const decide = this.db.transaction((): 'send' | 'duplicate' | 'rate-limited' => {
-      const seen = this.db.prepare('SELECT 1 FROM pin_sends WHERE activity_key = ?').get(request.activityKey);
-      if (seen) return 'duplicate';
-      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?').get(limitKey, windowStart) as { n: number };
-      if (n >= this.settings.maxSends) return 'rate-limited';
-      this.db.prepare('INSERT INTO pin_sends (limit_key, activity_key, sent_at) VALUES (?, ?, ?)').run(limitKey, request.activityKey, now.toISOString());
-      if (org && destination.real) {
+      const seen = this.db.prepare('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?').get(request.activityKey) as
+        | { delivered_at: string | null; claimed_by: string | null }
+        | undefined;
+      // Delivered, or being delivered by this process right now: nothing more to send.
+      if (seen && (seen.delivered_at || seen.claimed_by === this.instanceId)) return 'duplicate';
+      if (seen) {
+        // Recorded by a process that died before the message went out: send it now (with a new code).
+        this.db.prepare('UPDATE pin_sends SET claimed_by = ? WHERE activity_key = ?').run(this.instanceId, request.activityKey);
+      } else {
+        const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?').get(limitKey, windowStart) as { n: number };
+        if (n >= this.settings.maxSends) return 'rate-limited';
+        this.db
+          .prepare('INSERT INTO pin_sends (limit_key, activity_key, sent_at, claimed_by, delivered_at) VALUES (?, ?, ?, ?, ?)')
+          .run(limitKey, request.activityKey, now.toISOString(), this.instanceId, deliverable ? null : now.toISOString());
+      }
+      if (deliverable) {
         // A resend replaces the old code: one live code per scope.
         this.db
           .prepare(
@@ -130,39 +144,49 @@ export class PinService {
     }
     if (decision === 'send' && org && destination.real) {
       await this.delivery.send({ kind: destination.kind, to: destination.real, code, locale: request.locale, ttlMinutes: this.settings.ttlMinutes, organisationName: org.name });
+      this.db.prepare('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ?').run(this.clock().toISOString(), request.activityKey);
       this.logger.info({ event: 'pin.sent', organisation: org.id, to: destination.masked }, 'PIN code sent');
     }
     return { outcome: 'sent', destination: destination.masked };
   }
 
   /** Checks a code typed in the same conversation, by the same user, for the same organisation and purpose. */
-  async verify(scope: PinScope, organisation: string, typed: string): Promise<PinCheck> {
-    const result = await this.check(scope, organisation, typed);
+  async verify(scope: PinScope, organisation: string, typed: string, activityKey?: string): Promise<PinCheck> {
+    const result = await this.check(scope, organisation, typed, activityKey);
     this.metrics?.pinChecked(result.ok ? 'ok' : result.reason);
     return result;
   }
 
-  private async check(scope: PinScope, organisation: string, typed: string): Promise<PinCheck> {
+  private async check(scope: PinScope, organisation: string, typed: string, activityKey?: string): Promise<PinCheck> {
     const org = this.organisations.find(organisation);
     const codeScope = this.codeScope(scope, this.orgKey(organisation, org));
     const now = this.clock();
     // Count the try first, atomically: parallel guesses each take one of the allowed tries.
     const counted = this.db
-      .prepare('UPDATE pin_codes SET attempts = attempts + 1 WHERE scope = ? RETURNING attempts, expires_at, used_at, salt, hash')
-      .get(codeScope) as { attempts: number; expires_at: string; used_at: string | null; salt: Buffer; hash: Buffer } | undefined;
+      .prepare('UPDATE pin_codes SET attempts = attempts + 1 WHERE scope = ? RETURNING attempts, expires_at, used_at, used_by, salt, hash')
+      .get(codeScope) as { attempts: number; expires_at: string; used_at: string | null; used_by: string | null; salt: Buffer; hash: Buffer } | undefined;
     if (!counted || !org) return { ok: false, reason: 'none' };
-    if (counted.used_at) return { ok: false, reason: 'none' };
+    if (counted.used_at) {
+      // The activity that used the code, delivered again after its turn died before the dialog state
+      // was saved: the same answer again. Any other use of a used code fails.
+      return activityKey && counted.used_by === activityKey ? { ok: true, organisationId: org.id } : { ok: false, reason: 'none' };
+    }
     if (counted.attempts > this.settings.maxAttempts) return { ok: false, reason: 'locked' };
     if (now.toISOString() >= counted.expires_at) return { ok: false, reason: 'expired' };
     const candidate = CODE.test(typed) ? typed : 'x';
     const hash = await scrypt(candidate, counted.salt, 32, SCRYPT);
     if (!crypto.timingSafeEqual(hash, counted.hash)) return { ok: false, reason: 'wrong' };
-    // Only one of several simultaneous right answers may use the code.
-    const used = this.db
-      .prepare('UPDATE pin_codes SET used_at = ? WHERE scope = ? AND used_at IS NULL AND hash = ?')
-      .run(now.toISOString(), codeScope, counted.hash);
-    if (used.changes !== 1) return { ok: false, reason: 'none' };
-    this.recordVerified(scope, org.id);
+    // Only one of several simultaneous right answers may use the code; using it and recording the
+    // verification commit together, so a crash cannot leave a used code that verified nothing.
+    const use = this.db.transaction((): boolean => {
+      const used = this.db
+        .prepare('UPDATE pin_codes SET used_at = ?, used_by = ? WHERE scope = ? AND used_at IS NULL AND hash = ?')
+        .run(now.toISOString(), activityKey ?? null, codeScope, counted.hash);
+      if (used.changes !== 1) return false;
+      this.recordVerified(scope, org.id);
+      return true;
+    });
+    if (!use.immediate()) return { ok: false, reason: 'none' };
     this.logger.info({ event: 'pin.verified', organisation: org.id }, 'PIN verified');
     return { ok: true, organisationId: org.id };
   }

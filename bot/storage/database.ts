@@ -240,6 +240,19 @@ export const MIGRATIONS: Migration[] = [
         registered_at          TEXT NOT NULL
       );`,
   },
+  {
+    version: 8,
+    name: 'PIN sends and checks survive redelivery',
+    sql: `
+      -- A send is recorded before its message goes out and marked delivered after. A redelivered
+      -- activity whose send never completed (the process died in between) sends it instead of nothing.
+      ALTER TABLE pin_sends ADD COLUMN delivered_at TEXT;
+      -- The process (instance id) delivering it; another process's claim means that one died.
+      ALTER TABLE pin_sends ADD COLUMN claimed_by TEXT;
+      UPDATE pin_sends SET delivered_at = sent_at;
+      -- The activity whose code check used the code: the same activity delivered again gets the same answer.
+      ALTER TABLE pin_codes ADD COLUMN used_by TEXT;`,
+  },
 ];
 
 export function openDatabase(file: string): SqliteDatabase {

@@ -24,7 +24,8 @@ export function stripSideBySide(text: string): string {
 
 /** `> [!NOTE]` becomes a labelled line, `[!VIDEO url]` is dropped; other `[!X]` pass through. */
 export function rewriteCallout(line: string, language: string): string | null {
-  if (/^\s*>?\s*\[!VIDEO\s+[^\]]*\]\s*$/i.test(line)) return null;
+  // (One way to match each blank: /^\s*>?\s*\[!VIDEO\s+[^\]]*\]/ was quadratic on a line of spaces.)
+  if (/^\s*(?:>\s*)?\[!VIDEO\s[^\]]*\]\s*$/i.test(line)) return null;
   const callout = /^(\s*>\s*)\[!(NOTE|IMPORTANT|TIP|CAUTION|WARNING)\]\s*$/i.exec(line);
   if (!callout) return line;
   const labels = CALLOUT_LABELS[language] ?? CALLOUT_LABELS.en;
@@ -169,11 +170,20 @@ export function markdownToText(source: string, options: TextOptions): MarkdownTe
 /** Trailing spaces, runs of blank lines and stray table separators cleaned up. */
 export function tidy(text: string): string {
   return text
-    .replace(/[ \t]+\n/g, '\n')
+    .split('\n')
+    .map(trimBlanksEnd)
+    .join('\n')
     .replace(/ \| \n/g, '\n')
     .replace(/\n[ \t]*\n(?:[ \t]*\n)+/g, '\n\n')
     .replace(/\u00a0/g, ' ')
     .trim();
+}
+
+/** A line without its trailing spaces and tabs; a loop, since /[ \t]+\n/ is quadratic on long runs of blanks. */
+function trimBlanksEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  return end === line.length ? line : line.slice(0, end);
 }
 
 /** The text of one heading line's Markdown, without anchors and HTML. */

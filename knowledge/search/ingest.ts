@@ -100,7 +100,8 @@ export function splitFrontMatter(text: string): { meta: Record<string, unknown>;
   if (!match) return { meta: {}, body: text };
   let meta: unknown;
   try {
-    meta = parseYaml(match[1]) ?? {};
+    // Unknown tags (!!js/function …) become plain values; only real errors count.
+    meta = parseYaml(match[1], { logLevel: 'error' }) ?? {};
   } catch (error) {
     const first = (error as Error).message.split('\n')[0];
     throw new ArticleError(`front matter is not valid YAML: ${first}`);
@@ -151,6 +152,32 @@ function parseMoniker(range: string): { clouds: CloudId[] | null; tags: string[]
   return { clouds: clouds.length ? clouds : null, tags };
 }
 
+/**
+ * An ATX heading line (`## Text ##`): its hashes and its text without the closing sequence. Written
+ * out by hand: the regular expression it replaces, /^(#{1,6})\s+(.*?)\s*#*\s*$/, backtracked
+ * cubically on a long run of blanks inside a heading (a 20 KB line took minutes), and it dropped a
+ * trailing "#" that CommonMark keeps ("C#").
+ */
+export function atxHeading(line: string): [string, string, string] | null {
+  const open = /^(#{1,6})\s/.exec(line);
+  if (!open) return null;
+  let text = line.slice(open[1].length).trim();
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end--;
+  // A closing run of #s counts only after a blank (or as the whole text).
+  if (end === 0) text = '';
+  else if (end < text.length && /\s/.test(text[end - 1])) text = text.slice(0, end).trimEnd();
+  return [line, open[1], text];
+}
+
+/**
+ * An anchor named in the page (`<a name="…"></a>`), as written, except for what would break a section
+ * id (`path#anchor`, split at its last "#") or a URL fragment: "#" and blanks become "-".
+ */
+function explicitAnchor(name: string): string {
+  return name.trim().replace(/[\s#]+/g, '-');
+}
+
 interface Draft {
   anchor: string;
   aliases: string[];
@@ -168,7 +195,8 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
   const { meta, body } = splitFrontMatter(raw);
   const language = languageOf(meta, context.relativePath, options.defaultLanguage ?? 'en');
   const articlePath = context.relativePath;
-  const articleUrl = new URL(articlePath.replace(/\.md$/i, ''), context.baseUrl).toString();
+  // Each segment encoded: a "#", "?" or "%" in a file name is part of the path, not a fragment or query.
+  const articleUrl = new URL(articlePath.replace(/\.md$/i, '').split('/').map(encodeURIComponent).join('/'), context.baseUrl).toString();
 
   const resolveLink = (href: string): string | null => {
     const trimmed = href.trim();
@@ -258,10 +286,10 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
     }
     const bookmark = /^\s*<a\s+(?:name|id)="([^"]+)"\s*>\s*<\/a>\s*$/i.exec(line);
     if (bookmark) {
-      pendingAliases.push(bookmark[1]);
+      pendingAliases.push(explicitAnchor(bookmark[1]));
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    const heading = atxHeading(line);
     if (cloudIntro !== null && line.trim() && !(heading && heading[1].length <= 3)) {
       current = newDraft(slugify(cloudIntro), title || path.basename(file, path.extname(file)), 2);
       drafts.push(current);
@@ -272,19 +300,19 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
       flush();
       const level = heading[1].length;
       const named = /<a\s+(?:name|id)="([^"]+)"\s*>\s*<\/a>/i.exec(heading[2]);
-      const text = inlineText(heading[2].replace(/<a\s+[^>]*>\s*<\/a>/gi, ''));
+      const text = inlineText(heading[2].replace(/<a\s+[^<>]*>\s*<\/a>/gi, ''));
       if (level === 1 && drafts.length === 1 && !current.heading) {
         // The H1 names the article; its text before the first ## is the lead section.
         if (!title) title = text;
         current.heading = text;
         // Without an explicit anchor the file name names the lead, so translations share it.
-        current.anchor = named?.[1] ?? slugify(path.basename(file, path.extname(file)));
+        current.anchor = named ? explicitAnchor(named[1]) : slugify(path.basename(file, path.extname(file)));
         current.aliases.push(...pendingAliases);
         pendingAliases = [];
         continue;
       }
       while (ancestors.length && ancestors[ancestors.length - 1].level >= level) ancestors.pop();
-      current = newDraft(named?.[1] ?? slugify(text), text, level);
+      current = newDraft(named ? explicitAnchor(named[1]) : slugify(text), text, level);
       current.headingPath = [...ancestors.map((a) => a.heading), text];
       current.aliases.push(...pendingAliases);
       pendingAliases = [];
@@ -307,13 +335,17 @@ export function ingestFile(file: string, context: FileContext, options: IngestOp
   if (lead.segments.length === 0 && description) lead.segments.push({ clouds: null, text: description });
 
   // A repeated anchor gets -1, -2 … until it is unused, even next to a heading that reads "Setup 1".
+  // (Each base remembers where its count got to: a file with thousands of equal headings stays linear.)
   const usedAnchors = new Set<string>();
+  const nextSuffix = new Map<string, number>();
   const sections: HelpSection[] = [];
   for (const draft of drafts) {
     if (draft.segments.length === 0) continue;
     const base = draft.anchor || 'section';
     let anchor = base;
-    for (let n = 1; usedAnchors.has(anchor); n++) anchor = `${base}-${n}`;
+    let n = nextSuffix.get(base) ?? 1;
+    for (; usedAnchors.has(anchor); n++) anchor = `${base}-${n}`;
+    nextSuffix.set(base, n);
     usedAnchors.add(anchor);
     const everywhere = draft.segments.some((s) => !s.clouds);
     const clouds = everywhere ? null : [...new Set(draft.segments.flatMap((s) => s.clouds ?? []))];

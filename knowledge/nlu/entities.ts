@@ -130,6 +130,11 @@ const ENGLISH_PATTERNS = new Map(
 
 export function findCountry(text: string): { iso: string; text: string } | undefined {
   const lower = text.toLowerCase();
+  // The word patterns match case-insensitively (simple case folding). A name can only match where its
+  // lower-case text occurs in the lower-cased message, so the others' patterns need not run: a few
+  // hundred regular expressions per message become a substring test each. Long s is the one letter
+  // that folds to a name's letter without lower-casing to it.
+  const haystack = lower.includes('\u017f') ? lower.replace(/\u017f/g, 's') : lower;
   // Longest names first, so "인도네시아" wins over "인도" and "new south wales" over "wales".
   for (const name of NAMES) {
     if (name.korean) {
@@ -139,6 +144,7 @@ export function findCountry(text: string): { iso: string; text: string } | undef
       if (name.text === '인도' && /[\uac00-\ud7a3]/.test(lower[at + 2] ?? '') && !/^인도(에서|의|에|는|도|로)/.test(lower.slice(at))) continue;
       return { iso: name.iso, text: text.slice(at, at + name.text.length) };
     }
+    if (!haystack.includes(name.text)) continue;
     const m = ENGLISH_PATTERNS.get(name.text)!.exec(text);
     if (m) return { iso: name.iso, text: text.substr(m.index + m[1].length, name.text.length) };
   }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { concepts, features, hasHangul } from './analyzers';
 import { extractEntities, Entities } from './entities';
-import { defaultModelDir, Lang, loadModel, train, TrainedClassifier, UTTERANCES } from './model';
+import { defaultModelDir, Lang, loadModel, scorerFor, train, TrainedClassifier, UTTERANCES } from './model';
 
 export type { Entities } from './entities';
 export { countryName } from './entities';
@@ -94,7 +94,7 @@ export function classify(model: TrainedClassifier, text: string): Pick<Understan
   const known = tokens.filter((t) => Object.prototype.hasOwnProperty.call(model.features, t));
   // Nothing the model has seen: no basis for any intent.
   if (known.length === 0) return { intent: 'other', confidence: 0, alternatives: [] };
-  const ranked = model.getClassifications(tokens);
+  const ranked = scorerFor(model)(known);
   // Logistic regression gives one sigmoid per intent; a softmax over their logits (their odds,
   // normalised) turns them into shares that sum to one. Bayes values are already proportional.
   const weight = (p: number) => (model.kind === 'logistic' ? Math.min(p, 1 - 1e-9) / Math.max(1 - p, 1e-9) : p);

@@ -93,3 +93,53 @@ export function loadModel(file: string, utterances?: Utterances): TrainedClassif
     return undefined;
   }
 }
+
+type Ranked = { label: string; value: number }[];
+const scorers = new WeakMap<TrainedClassifier, (tokens: string[]) => Ranked>();
+
+/**
+ * The classifier's ranking of these tokens, computed sparsely. natural's getClassifications turns the
+ * tokens into a dense 0/1 vector over every feature the model knows (an indexOf per feature) and
+ * takes a dot product with each intent's weights; with a few tokens and hundreds of features that is
+ * almost all zeros. For logistic regression this adds up only the weights of the features present,
+ * in the order apparatus does (last feature first), so the values are the same to the bit.
+ * Other classifiers, or a model whose shape is not the expected one, use natural's own path.
+ */
+export function scorerFor(model: TrainedClassifier): (tokens: string[]) => Ranked {
+  let scorer = scorers.get(model);
+  if (!scorer) {
+    scorer = sparseLogistic(model) ?? ((tokens) => model.getClassifications(tokens));
+    scorers.set(model, scorer);
+  }
+  return scorer;
+}
+
+function sparseLogistic(model: TrainedClassifier): ((tokens: string[]) => Ranked) | undefined {
+  if (model.kind !== 'logistic') return undefined;
+  const inner = (model as unknown as { classifier?: { theta?: unknown[]; classifications?: unknown[] } }).classifier;
+  // natural builds each observation by walking its features object with for...in: that is the order.
+  const order: string[] = [];
+  for (const feature in model.features) order.push(feature);
+  const labels = inner?.classifications;
+  const thetas = inner?.theta?.map((t) => (Array.isArray(t) ? t : (t as { elements?: unknown })?.elements));
+  if (!labels || !thetas || labels.length !== thetas.length || labels.some((l) => typeof l !== 'string')) return undefined;
+  // apparatus's dot product gives null (a sigmoid of 0.5) when the lengths differ: keep its behaviour by not taking over.
+  if (thetas.some((t) => !Array.isArray(t) || t.length !== order.length || t.some((w) => typeof w !== 'number'))) return undefined;
+  const weights = thetas as number[][];
+  const position = new Map(order.map((feature, i) => [feature, i]));
+  return (tokens) => {
+    const present: number[] = [];
+    for (const token of new Set(tokens)) {
+      const at = position.get(token);
+      if (at !== undefined) present.push(at);
+    }
+    present.sort((a, b) => b - a);
+    const ranked: Ranked = labels.map((label, i) => {
+      const theta = weights[i];
+      let product = 0;
+      for (const at of present) product += theta[at];
+      return { label: label as string, value: 1 / (1 + Math.exp(0 - product)) };
+    });
+    return ranked.sort((x, y) => y.value - x.value);
+  };
+}

@@ -8,12 +8,13 @@ import {
   ConversationState,
   TurnContext,
 } from 'botbuilder';
-import { AuthenticationConstants, BotFrameworkAuthentication, ConnectorFactory } from 'botframework-connector';
-import type { AuthenticateRequestResult, BotFrameworkClient, ClaimsIdentity, ConnectorClient, UserTokenClient } from 'botframework-connector';
+import { AuthenticationConstants, ConnectorFactory } from 'botframework-connector';
+import type { ClaimsIdentity, ConnectorClient, UserTokenClient } from 'botframework-connector';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { localeOf, t } from '../knowledge/i18n';
 import { withConnectorRetry } from './connector-retry';
+import { WrappingBotFrameworkAuthentication } from './wrapping-authentication';
 
 /** CloudAdapter whose entry point takes an already parsed body, so the HTTP layer owns every response. */
 export class SupportAdapter extends CloudAdapter {
@@ -77,44 +78,16 @@ class ReusingConnectorFactory extends ConnectorFactory {
  * over the pipeline's shared keep-alive agent; what this removes is the construction per turn.
  * Wrap it outermost, so anything another wrapper adds to a client (a retry policy) is added once.
  */
-export class ReusingBotFrameworkAuthentication extends BotFrameworkAuthentication {
+export class ReusingBotFrameworkAuthentication extends WrappingBotFrameworkAuthentication {
   private readonly connectors = new ClientCache<ConnectorClient>(MAX_CACHED_CLIENTS);
   private readonly tokenClients = new ClientCache<UserTokenClient>(MAX_CACHED_CLIENTS);
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
-    super();
+  protected wrapFactory(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return new ReusingConnectorFactory(factory, appIdOf(claimsIdentity), this.connectors);
   }
 
-  private reusing(result: AuthenticateRequestResult): AuthenticateRequestResult {
-    return result.connectorFactory ? { ...result, connectorFactory: new ReusingConnectorFactory(result.connectorFactory, appIdOf(result.claimsIdentity), this.connectors) } : result;
-  }
-
-  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await this.inner.authenticateRequest(activity, authHeader));
-  }
-
-  async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
-  }
-
-  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return new ReusingConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity), this.connectors);
-  }
-
-  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     return this.tokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
-  }
-
-  override createBotFrameworkClient(): BotFrameworkClient {
-    return this.inner.createBotFrameworkClient();
-  }
-
-  override getOriginatingAudience(): string {
-    return this.inner.getOriginatingAudience();
-  }
-
-  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
-    return this.inner.authenticateChannelRequest(authHeader);
   }
 
   /** Connector clients kept now (for tests). */

@@ -19,14 +19,8 @@
 // instead, so every ConnectorClient the CloudAdapter gets (inbound turns, continueConversationAsync,
 // createConversationAsync) has the policy in its pipeline.
 import { BotFrameworkAuthentication, ConnectorFactory } from 'botframework-connector';
-import type {
-  AuthenticateRequestResult,
-  BotFrameworkClient,
-  ClaimsIdentity,
-  ConnectorClient,
-  UserTokenClient,
-} from 'botframework-connector';
-import type { Activity } from 'botbuilder';
+import { WrappingBotFrameworkAuthentication } from './wrapping-authentication';
+import type { ConnectorClient } from 'botframework-connector';
 
 export const CONNECTOR_RETRY_POLICY_NAME = 'connectorRetryPolicy';
 /** The name core-rest-pipeline gives the retry policy it adds to every client pipeline. */
@@ -268,44 +262,16 @@ export class RetryingConnectorFactory extends ConnectorFactory {
 }
 
 /** Delegates everything to the wrapped authentication; only the connector factories it hands out change. */
-export class RetryingBotFrameworkAuthentication extends BotFrameworkAuthentication {
+export class RetryingBotFrameworkAuthentication extends WrappingBotFrameworkAuthentication {
   constructor(
-    private readonly inner: BotFrameworkAuthentication,
+    inner: BotFrameworkAuthentication,
     private readonly options: ConnectorRetryOptions = {},
   ) {
-    super();
+    super(inner);
   }
 
-  private wrap(result: AuthenticateRequestResult): AuthenticateRequestResult {
-    return result.connectorFactory ? { ...result, connectorFactory: new RetryingConnectorFactory(result.connectorFactory, this.options) } : result;
-  }
-
-  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.wrap(await this.inner.authenticateRequest(activity, authHeader));
-  }
-
-  async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.wrap(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
-  }
-
-  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return new RetryingConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), this.options);
-  }
-
-  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.inner.createUserTokenClient(claimsIdentity);
-  }
-
-  override createBotFrameworkClient(): BotFrameworkClient {
-    return this.inner.createBotFrameworkClient();
-  }
-
-  override getOriginatingAudience(): string {
-    return this.inner.getOriginatingAudience();
-  }
-
-  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
-    return this.inner.authenticateChannelRequest(authHeader);
+  protected wrapFactory(factory: ConnectorFactory): ConnectorFactory {
+    return new RetryingConnectorFactory(factory, this.options);
   }
 }
 

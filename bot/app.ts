@@ -4,8 +4,9 @@ import type { Server } from 'restify';
 import { ConversationState, UserState } from 'botbuilder';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { openDatabase, isReachable, SqliteDatabase } from './storage/database';
-import { SqliteStorage } from './storage/sqlite-storage';
+import { openConfiguredDatabase } from './storage/database';
+import type { SqlDatabase } from './storage/sql';
+import { SqlStorage } from './storage/sql-storage';
 import { createAdapter } from './adapter';
 import { createServer } from './server';
 import { messagesRoute } from './messages-route';
@@ -49,7 +50,8 @@ import type { ConversationMemory } from '../dialogs/memory';
 
 export interface App {
   server: Server;
-  db: SqliteDatabase;
+  /** SQLite in DATA_DIR, or PostgreSQL with DATABASE_URL. */
+  db: SqlDatabase;
   knowledge: LoadedKnowledge;
   /** Resolves with the bound address once listening. */
   listen(): Promise<{ host: string; port: number; url: string }>;
@@ -63,10 +65,10 @@ export interface AppOverrides {
   understanding?: Understander;
 }
 
-export function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): App {
-  const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+export async function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const db = await openConfiguredDatabase(config);
   const metrics = new BotMetrics();
-  const storage = new SqliteStorage(db);
+  const storage = new SqlStorage(db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
@@ -84,7 +86,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
   const help = { search: knowledge.search, log: new SearchLog(db, clock), directory };
   const organisations = new OrganisationStore(db, clock);
   if (config.seedDemo) {
-    const seeded = seedDemoOrganisations(organisations);
+    const seeded = await seedDemoOrganisations(organisations);
     if (seeded) logger.info({ organisations: seeded }, 'demo organisations added (see README)');
   }
   const delivery = createDelivery({ dataDir: config.dataDir, smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
@@ -136,8 +138,8 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     search: knowledge.search,
     allowedTenants: config.allowedTenants,
     // Only the requester sees the live card; anyone else gets "not found", as for a wrong number.
-    requestStatusCard: (context, number) => {
-      const request = requests.store.get(number);
+    requestStatusCard: async (context, number) => {
+      const request = await requests.store.get(number);
       if (!request || request.requester.userId !== context.activity.from?.id) return undefined;
       const locale = localeOf(context.activity, config.defaultLocale);
       const [reply] = statusReply(request, t(locale, 'requests.statusOf', { number }), locale, 'UTC');
@@ -185,14 +187,15 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
     logger,
     routes: [
       messagesRoute(adapter, (context) => bot.run(context), logger),
-      ...healthRoutes(() => isReachable(db)),
+      ...healthRoutes(() => db.isReachable()),
       metricsRoute(metrics, config.metricsToken),
       ...helpRoutes((articlePath) => knowledge.search.articleSections(articlePath)),
       ...requestRoutes({
         token: config.requestApiToken,
         store: requests.store,
         notify,
-        chats: (number) => handoffs.store.forRequest(number).map((h) => ({ handoff: handoffs.get(h.id), transcript: handoffs.transcript(h.id) })),
+        chats: async (number) =>
+          Promise.all((await handoffs.store.forRequest(number)).map(async (h) => ({ handoff: await handoffs.get(h.id), transcript: await handoffs.transcript(h.id) }))),
       }),
       ...directLine,
       ...webRoutes(config.publicUrl),
@@ -201,8 +204,8 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
         requests: requests.store,
         secureCookies: config.publicUrl.startsWith('https:'),
         // The queue's current wait; hours are unknown here, so it counts as open.
-        waitMinutes: (queue) => {
-          const wait = requests.store.queueWait(queue, config.queue, { kind: 'always' }, clock());
+        waitMinutes: async (queue) => {
+          const wait = await requests.store.queueWait(queue, config.queue, { kind: 'always' }, clock());
           return Number.isFinite(wait.minutes) ? wait.minutes : undefined;
         },
       }),
@@ -236,8 +239,7 @@ export function buildApp(config: Config, logger: Logger, overrides: AppOverrides
         handoffs.close();
         teamsAgents.close();
         server.close(() => {
-          if (db.open) db.close();
-          resolve();
+          void db.close().then(resolve, resolve);
         });
         // Idle keep-alive sockets would hold close() open.
         (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

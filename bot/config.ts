@@ -12,6 +12,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL shared by every instance; without it everything lives in DATA_DIR/bot.sqlite. */
+  databaseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultLocale: Locale;
   nodeEnv: string;
@@ -71,6 +73,10 @@ const variables = {
   PORT: z.coerce.number().int().min(1).max(65535).default(3978),
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a PostgreSQL URL such as postgres://bot:secret@db.internal:5432/supportbot')
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DEFAULT_LOCALE: z
     .string()
@@ -157,6 +163,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     // Without authentication the bot only listens on loopback unless told otherwise.
     host,
     dataDir: path.resolve(cwd, v.DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
     logLevel: v.LOG_LEVEL,
     defaultLocale: v.DEFAULT_LOCALE as Locale,
     nodeEnv: v.NODE_ENV,

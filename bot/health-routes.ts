@@ -1,7 +1,7 @@
 // Liveness and readiness for orchestrators and load balancers.
 import type { Route } from './server';
 
-export function healthRoutes(storageReachable: () => boolean): Route[] {
+export function healthRoutes(storageReachable: () => Promise<boolean>): Route[] {
   return [
     {
       method: 'get',
@@ -13,8 +13,8 @@ export function healthRoutes(storageReachable: () => boolean): Route[] {
     {
       method: 'get',
       path: '/readyz',
-      handler: (_req, res) => {
-        const ok = storageReachable();
+      handler: async (_req, res) => {
+        const ok = await storageReachable();
         res.status(ok ? 200 : 503);
         res.json({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable' });
       },

@@ -19,14 +19,15 @@ async function main(): Promise<void> {
     logger.warn('No MicrosoftAppId set: local mode, Bot Framework authentication is OFF. Use this only on your own machine.');
   }
 
-  const app = buildApp(config, logger);
+  const app = await buildApp(config, logger);
   const { url } = await app.listen();
   // From process start, so module loading and model loading count too.
   const coldStartMs = Math.round(process.uptime() * 1000);
-  logger.info({ url, dataDir: config.dataDir, coldStartMs, localMode: config.localMode }, 'listening');
+  const database = config.databaseUrl ? 'postgresql' : 'sqlite';
+  logger.info({ url, dataDir: config.dataDir, database, coldStartMs, localMode: config.localMode }, 'listening');
   console.log(
     [
-      `Support bot listening on ${url} (ready in ${coldStartMs} ms; data in ${config.dataDir})`,
+      `Support bot listening on ${url} (ready in ${coldStartMs} ms; data in ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir})`,
       `  Bot Framework endpoint: ${url}/api/messages`,
       `  Talk to it: in the Bot Framework Emulator choose "Open Bot", enter ${url}/api/messages`,
       `  and leave the app id and password empty. Health: ${url}/healthz  Readiness: ${url}/readyz`,

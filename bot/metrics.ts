@@ -60,7 +60,7 @@ export interface BotMetricsOptions {
 
 export class BotMetrics {
   readonly registry = new Registry();
-  private queues: () => QueueSnapshot[] = () => [];
+  private queues: () => Promise<QueueSnapshot[]> = async () => [];
 
   private readonly turns: Counter<'channel' | 'type'>;
   private readonly turnSeconds: Histogram<'channel' | 'type'>;
@@ -108,9 +108,9 @@ export class BotMetrics {
       help: 'People waiting for a person, per queue (cloud:category:language).',
       labelNames: ['queue'],
       registers,
-      collect() {
+      async collect() {
         this.reset();
-        for (const q of metrics.snapshot()) this.set({ queue: q.queue }, q.waiting);
+        for (const q of await metrics.snapshot()) this.set({ queue: q.queue }, q.waiting);
       },
     });
     new Gauge({
@@ -118,21 +118,21 @@ export class BotMetrics {
       help: 'Expected wait (Erlang C) for someone joining the queue now; +Inf when no agent can take it.',
       labelNames: ['queue'],
       registers,
-      collect() {
+      async collect() {
         this.reset();
-        for (const q of metrics.snapshot()) this.set({ queue: q.queue }, q.expectedWaitMinutes === null ? Infinity : q.expectedWaitMinutes * 60);
+        for (const q of await metrics.snapshot()) this.set({ queue: q.queue }, q.expectedWaitMinutes === null ? Infinity : q.expectedWaitMinutes * 60);
       },
     });
   }
 
   /** Where the queue gauges come from (the handoff service's queueSnapshot). */
-  watchQueues(snapshot: () => QueueSnapshot[]): void {
+  watchQueues(snapshot: () => Promise<QueueSnapshot[]>): void {
     this.queues = snapshot;
   }
 
-  private snapshot(): QueueSnapshot[] {
+  private async snapshot(): Promise<QueueSnapshot[]> {
     try {
-      return this.queues().filter((q) => QUEUE.test(q.queue));
+      return (await this.queues()).filter((q) => QUEUE.test(q.queue));
     } catch {
       // A scrape during shutdown (database closed) shows no queues rather than failing.
       return [];

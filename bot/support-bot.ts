@@ -33,7 +33,7 @@ export interface SupportBotOptions {
   /** Teams tenants allowed to use the bot; empty allows every tenant. */
   allowedTenants?: string[];
   /** The current status card of a request, if this user may see it (Action.Execute refresh). */
-  requestStatusCard?: (context: TurnContext, number: string) => Attachment | undefined;
+  requestStatusCard?: (context: TurnContext, number: string) => Promise<Attachment | undefined>;
   /** While a conversation is handed off, its messages go to the agent instead of the dialogs. */
   handoff?: Pick<HandoffService, 'relayFromUser' | 'externalStatus'>;
   /** Handoff cards in the Teams agents' channel: accept, relay in the thread. Answers true when it took the activity. */
@@ -207,7 +207,7 @@ export class SupportBot extends TeamsActivityHandler {
     if (invoke.action?.verb !== REQUEST_STATUS_VERB || typeof number !== 'string') {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Unknown action.' } as never };
     }
-    const card = this.options.requestStatusCard?.(context, number.slice(0, 20));
+    const card = await this.options.requestStatusCard?.(context, number.slice(0, 20));
     if (!card) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(localeOf(context.activity), 'requests.notFound', { number: number.slice(0, 20) }) as never };
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content };
   }

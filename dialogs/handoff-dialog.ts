@@ -54,14 +54,14 @@ export class HandoffDialog extends ComponentDialog {
     const { trigger, requestNumber } = step.options;
     const reason = REASONS[trigger];
     if (reason) await step.context.sendActivity(textReply(t(locale, reason)));
-    if (handoff.service.openFor(step.context)) {
+    if (await handoff.service.openFor(step.context)) {
       await step.context.sendActivity(textReply(t(locale, 'handoff.alreadyWaiting')));
       await this.join(step, trigger, requestNumber);
       return step.endDialog({} satisfies HandoffResult);
     }
-    const request = requestNumber ? this.services.requests.store.get(requestNumber) : undefined;
-    const { queue, organisation } = handoff.service.queueFor(step.context, locale, request);
-    const hours = handoff.service.queueOpen(queue, organisation);
+    const request = requestNumber ? await this.services.requests.store.get(requestNumber) : undefined;
+    const { queue, organisation } = await handoff.service.queueFor(step.context, locale, request);
+    const hours = await handoff.service.queueOpen(queue, organisation);
     // A severity A request already has its 24-hour response; the chat still queues for the morning.
     if (!hours.open && trigger !== 'severity-a') {
       await step.context.sendActivities(replies.closedOfferReply(hours.opensAt, locale, hours.zone, userTimeZoneOf(step.context)));

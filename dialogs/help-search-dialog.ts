@@ -78,7 +78,7 @@ export class HelpSearchDialog extends ComponentDialog {
     // the question names them too (organisation profiles will supply it without asking).
     const cloud = entities.cloud;
     const outcome = search.search({ text: query, language: locale, cloud, mentionedClouds: mentionedClouds(entities) });
-    const searchId = log.record({
+    const searchId = await log.record({
       query,
       language: locale,
       cloud,
@@ -117,7 +117,7 @@ export class HelpSearchDialog extends ComponentDialog {
 
 async function sendFeedback(context: TurnContext, searchId: string, helpful: boolean, services: DialogServices, locale: Locale): Promise<void> {
   // Counted only for a search the log knows: a forged or stale card id is not an answer.
-  if (services.help.log.markHelpful(searchId, helpful)) services.metrics?.helpFeedback(helpful);
+  if (await services.help.log.markHelpful(searchId, helpful)) services.metrics?.helpFeedback(helpful);
   await rememberFeedback(services.handoff?.memory, context, helpful);
   await context.sendActivities(helpful ? replies.helpfulReply(locale) : replies.notHelpfulReply(services.help.directory, locale, Boolean(services.handoff)));
 }

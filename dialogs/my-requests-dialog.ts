@@ -59,25 +59,25 @@ export class MyRequestsDialog extends ComponentDialog {
     const command = step.options;
     const zone = userTimeZoneOf(context) ?? 'UTC';
     if (command.kind === 'list') {
-      const mine = store.listForOrganisation(organisationId, 10);
+      const mine = await store.listForOrganisation(organisationId, 10);
       if (mine.length === 0) await context.sendActivity(textReply(t(locale, 'requests.none')));
       else await context.sendActivities(listReply(mine, locale, zone));
       return step.endDialog();
     }
-    const request = store.get(command.number, organisationId);
+    const request = await store.get(command.number, organisationId);
     if (!request) {
       await context.sendActivity(textReply(t(locale, 'requests.notFound', { number: command.number })));
       return step.endDialog();
     }
     try {
-      if (command.kind === 'cancel') store.setStatus(request.number, 'cancelled', `requester:${context.activity.from?.id ?? ''}`);
-      if (command.kind === 'note') store.addNote(request.number, `requester:${context.activity.from?.id ?? ''}`, command.note);
+      if (command.kind === 'cancel') await store.setStatus(request.number, 'cancelled', `requester:${context.activity.from?.id ?? ''}`);
+      if (command.kind === 'note') await store.addNote(request.number, `requester:${context.activity.from?.id ?? ''}`, command.note);
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       await context.sendActivity(textReply(t(locale, 'requests.cannotChange', { number: request.number, status: t(locale, `requests.status.${request.status}`) })));
       return step.endDialog();
     }
-    const latest = store.get(request.number, organisationId)!;
+    const latest = (await store.get(request.number, organisationId))!;
     const heading = command.kind === 'cancel' ? 'requests.cancelled' : command.kind === 'note' ? 'requests.noted' : 'requests.statusOf';
     await context.sendActivities(statusReply(latest, t(locale, heading, { number: latest.number }), locale, zone));
     return step.endDialog();

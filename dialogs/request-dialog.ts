@@ -80,9 +80,9 @@ export class RequestDialog extends ComponentDialog {
     return localeOf(context.activity, this.services.defaultLocale);
   }
 
-  private organisation(step: WaterfallStepContext): Organisation | undefined {
+  private async organisation(step: WaterfallStepContext): Promise<Organisation | undefined> {
     const id = (step.values as { organisationId?: string }).organisationId;
-    return id ? this.services.identity.organisations.get(id) : undefined;
+    return id ? await this.services.identity.organisations.get(id) : undefined;
   }
 
   private async afterIdentify(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -93,7 +93,7 @@ export class RequestDialog extends ComponentDialog {
       return step.endDialog({} satisfies RequestResult);
     }
     (step.values as { organisationId?: string }).organisationId = organisationId;
-    const org = this.organisation(step)!;
+    const org = (await this.organisation(step))!;
     if (org.purchase.via === 'partner') {
       await step.context.sendActivities(replies.partnerReply(org, locale));
       return Dialog.EndOfTurn;
@@ -109,7 +109,7 @@ export class RequestDialog extends ComponentDialog {
       return step.endDialog({} satisfies RequestResult);
     }
     if (answer !== t(locale, 'request.partner.continue')) return step.endDialog({ rerouteText: answer || undefined } satisfies RequestResult);
-    const org = this.organisation(step)!;
+    const org = (await this.organisation(step))!;
     const issues = await this.services.requests.health.active(org.cloud);
     (step.values as { issues?: replies.KnownIssue[] }).issues = issues.slice(0, 3);
     if (issues.length === 0) return step.next(t(locale, 'request.health.none'));
@@ -128,7 +128,7 @@ export class RequestDialog extends ComponentDialog {
       return step.endDialog({} satisfies RequestResult);
     }
     if (answer !== t(locale, 'request.health.none')) return step.endDialog({ rerouteText: answer || undefined } satisfies RequestResult);
-    const org = this.organisation(step)!;
+    const org = (await this.organisation(step))!;
     const values: replies.FormValues = {
       description: '',
       category: 'technical',
@@ -171,8 +171,8 @@ export class RequestDialog extends ComponentDialog {
       (['description', 'category', 'severity', 'phone', 'email', 'method'] as const).map((f) => [f, typeof submitted[f] === 'string' ? (submitted[f] as string).slice(0, 4000) : '']),
     ) as replies.FormValues;
     // The organisation comes from this conversation's verification, never from the card.
-    const org = this.services.identity.organisations.get(state.organisationId);
-    if (!org || !this.services.identity.pins.isVerified(pinScope(context), org.id)) {
+    const org = await this.services.identity.organisations.get(state.organisationId);
+    if (!org || !await this.services.identity.pins.isVerified(pinScope(context), org.id)) {
       await context.sendActivity(textReply(t(locale, 'request.needVerify')));
       return step.endDialog({} satisfies RequestResult);
     }
@@ -185,7 +185,7 @@ export class RequestDialog extends ComponentDialog {
     const a = context.activity;
     const { store, directory, queue, clock } = this.services.requests;
     const plan = queuePlan(directory, org, valid.form.category, valid.form.severity);
-    const { request, created: isNew } = store.create({
+    const { request, created: isNew } = await store.create({
       idempotencyKey: `${a.channelId}|${a.conversation?.id}|${a.id}`,
       organisation: org,
       requester: { channelId: a.channelId ?? '', userId: a.from?.id ?? '', name: a.from?.name?.slice(0, 200), aadObjectId: a.from?.aadObjectId },
@@ -197,7 +197,7 @@ export class RequestDialog extends ComponentDialog {
     });
     // A redelivered "Contact me" finds the request it already made: count it once.
     if (isNew) this.services.metrics?.requestCreated(request.severity, request.category);
-    const wait = store.queueWait(request.queue, queue, plan.hours, clock(), true);
+    const wait = await store.queueWait(request.queue, queue, plan.hours, clock(), true);
     const created = replies.createdReply(request, org, directory, wait, locale, userTimeZoneOf(context));
     // In Teams the confirmation keeps itself current for the requester (Universal Actions refresh).
     if (a.channelId === 'msteams' && a.from?.id) {

@@ -38,7 +38,7 @@ export function pinScope(context: TurnContext): PinScope {
  * for, or the verification dialog (whose result has the same shape) when there is none yet.
  */
 export async function verifiedOrganisationStep(step: WaterfallStepContext, services: DialogServices): Promise<DialogTurnResult> {
-  const verified = services.identity.pins.verifiedOrganisation(pinScope(step.context));
+  const verified = await services.identity.pins.verifiedOrganisation(pinScope(step.context));
   if (verified) return step.next({ organisationId: verified } satisfies VerifyResult);
   return step.beginDialog(VERIFY_DIALOG);
 }
@@ -60,14 +60,14 @@ export class VerifyDialog extends ComponentDialog {
     const locale = this.locale(step.context);
     const { organisations } = this.services.identity;
     const tenantId = tenantOf(step.context);
-    const org = step.context.activity.channelId === 'msteams' && tenantId ? organisations.byTenant(tenantId) : undefined;
+    const org = step.context.activity.channelId === 'msteams' && tenantId ? await organisations.byTenant(tenantId) : undefined;
     if (org) {
       // Teams has already authenticated the user: the tenant names the organisation.
       if (!organisations.isAdmin(org, { aadObjectId: step.context.activity.from?.aadObjectId || undefined })) {
         await step.context.sendActivities(this.services.answers.answer('not_admin', { locale, entities: {} }));
         return step.endDialog({} satisfies VerifyResult);
       }
-      this.services.identity.pins.recordVerified(pinScope(step.context), org.id);
+      await this.services.identity.pins.recordVerified(pinScope(step.context), org.id);
       await step.context.sendActivity(textReply(t(locale, 'verify.teamsAdmin', { organisation: org.name })));
       return step.endDialog({ organisationId: org.id } satisfies VerifyResult);
     }

@@ -115,9 +115,9 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
   const clearCookie = (res: Response) =>
     res.header('Set-Cookie', `${COOKIE}=; Path=/agent; Max-Age=0; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`);
 
-  const signIn = (req: Request, res: Response, agent: Agent) => {
-    sessions.destroy(cookieToken(req));
-    const session = sessions.create(agent.name);
+  const signIn = async (req: Request, res: Response, agent: Agent) => {
+    await sessions.destroy(cookieToken(req));
+    const session = await sessions.create(agent.name);
     setCookie(res, session.token);
     reply(res, 200, { name: agent.name, csrf: session.csrf });
   };
@@ -125,8 +125,8 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
   /** Who is calling: a live session of an existing agent, and for POSTs the session's CSRF token. */
   const signed = (handler: SignedHandler, checkCsrf: boolean) => async (req: Request, res: Response) => {
     const token = cookieToken(req);
-    const session = sessions.find(token);
-    const agent = session && agents.get(session.agentName);
+    const session = await sessions.find(token);
+    const agent = session && (await agents.get(session.agentName));
     if (!token || !session || !agent) return fail(res, 401, MESSAGES.signIn);
     if (checkCsrf) {
       const header = req.headers['x-csrf-token'];
@@ -146,16 +146,16 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
   const get = (p: string, handler: SignedHandler): Route => ({ method: 'get', path: p, handler: signed(handler, false) });
   const post = (p: string, handler: SignedHandler): Route => ({ method: 'post', path: p, handler: signed(handler, true) });
 
-  const servesQueue = (agent: Agent, queue: string) => backend.queuesFor(agent).some((q) => q.queue === queue);
+  const servesQueue = async (agent: Agent, queue: string) => (await backend.queuesFor(agent)).some((q) => q.queue === queue);
   /** Readable by its agent, or by anyone serving its queue while it waits. */
-  const mayRead = (agent: Agent, handoff: Handoff) =>
-    handoff.agentName === agent.name || (handoff.status === 'waiting' && servesQueue(agent, handoff.queue));
+  const mayRead = async (agent: Agent, handoff: Handoff) =>
+    handoff.agentName === agent.name || (handoff.status === 'waiting' && (await servesQueue(agent, handoff.queue)));
 
   /** Runs an action on one handoff after parsing its body; unknown ids are 404 before the backend sees them. */
   const onHandoff = <T>(schema: z.ZodType<T> | undefined, action: (id: string, body: T, who: Signed, res: Response) => Promise<void>): SignedHandler =>
     async (req, res, who) => {
       const id = handoffId.safeParse(req.params?.id);
-      if (!id.success || !backend.get(id.data)) return fail(res, 404, MESSAGES.notFound);
+      if (!id.success || !(await backend.get(id.data))) return fail(res, 404, MESSAGES.notFound);
       let body = undefined as T;
       if (schema) {
         const parsed = schema.safeParse(req.body ?? {});
@@ -217,44 +217,44 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
         }
         sessions.loginSucceeded(name);
         logger.info({ agent: agent.name }, 'console login');
-        signIn(req, res, agent);
+        await signIn(req, res, agent);
       },
     },
     {
       method: 'post',
       path: '/agent/api/invite',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const body = inviteBody.safeParse(req.body);
-        const name = body.success ? sessions.redeem(body.data.token) : undefined;
-        const agent = name ? agents.get(name) : undefined;
+        const name = body.success ? await sessions.redeem(body.data.token) : undefined;
+        const agent = name ? await agents.get(name) : undefined;
         if (!agent) return fail(res, 401, MESSAGES.badInvite);
         logger.info({ agent: agent.name }, 'console invite redeemed');
-        signIn(req, res, agent);
+        await signIn(req, res, agent);
       },
     },
     get('/agent/api/session', (_req, res, { agent, csrf }) =>
       reply(res, 200, { name: agent.name, languages: agent.languages, queues: agent.queues, presence: agent.presence, csrf })),
-    post('/agent/api/logout', (_req, res, { token }) => {
-      sessions.destroy(token);
+    post('/agent/api/logout', async (_req, res, { token }) => {
+      await sessions.destroy(token);
       for (const close of streams.get(token) ?? []) close();
       clearCookie(res);
       reply(res, 200, { ok: true });
     }),
-    post('/agent/api/presence', (req, res, { agent }) => {
+    post('/agent/api/presence', async (req, res, { agent }) => {
       const body = presenceBody.safeParse(req.body);
       if (!body.success) return fail(res, 400, MESSAGES.badRequest);
-      backend.setPresence(agent.name, body.data.presence);
+      await backend.setPresence(agent.name, body.data.presence);
       reply(res, 200, { presence: body.data.presence });
     }),
-    get('/agent/api/queues', (_req, res, { agent }) => reply(res, 200, { queues: backend.queuesFor(agent), mine: backend.mine(agent.name) })),
+    get('/agent/api/queues', async (_req, res, { agent }) => reply(res, 200, { queues: await backend.queuesFor(agent), mine: await backend.mine(agent.name) })),
     get('/agent/api/handoffs/:id', onHandoff(undefined, async (id, _body, { agent }, res) => {
-      const handoff = backend.get(id)!;
-      if (!mayRead(agent, handoff)) return fail(res, 403, MESSAGES.forbidden);
-      reply(res, 200, { handoff, transcript: backend.transcript(id) });
+      const handoff = (await backend.get(id))!;
+      if (!(await mayRead(agent, handoff))) return fail(res, 403, MESSAGES.forbidden);
+      reply(res, 200, { handoff, transcript: await backend.transcript(id) });
     })),
     post('/agent/api/handoffs/:id/accept', onHandoff(undefined, async (id, _body, { agent }, res) => {
-      const handoff = backend.get(id)!;
-      if (handoff.status === 'waiting' && !servesQueue(agent, handoff.queue)) return fail(res, 403, MESSAGES.forbidden);
+      const handoff = (await backend.get(id))!;
+      if (handoff.status === 'waiting' && !(await servesQueue(agent, handoff.queue))) return fail(res, 403, MESSAGES.forbidden);
       const result = await backend.accept(id, agent.name);
       if (result.ok) return reply(res, 200, { handoff: result.handoff });
       if (result.reason === 'taken') return fail(res, 409, `This conversation was already taken by ${result.by}.`);
@@ -280,10 +280,10 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
       await backend.end(id, agent.name);
       reply(res, 200, { ok: true });
     })),
-    get('/agent/api/dashboard', (req, res) => {
+    get('/agent/api/dashboard', async (req, res) => {
       const query = dashboardQuery.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams));
       if (!query.success) return fail(res, 400, MESSAGES.badRequest);
-      reply(res, 200, backend.dashboard(query.data.hours));
+      reply(res, 200, await backend.dashboard(query.data.hours));
     }),
     get('/agent/api/events', (req, res, { agent, token }) => {
       // Written on the raw response: once the headers are out restify leaves the stream open.
@@ -302,8 +302,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
       const disconnected = backend.connected(agent.name);
       const heartbeat = setInterval(() => {
         // A session that expired or logged out elsewhere stops streaming.
-        if (!sessions.find(token)) return close();
-        res.write(': heartbeat\n\n');
+        void sessions.find(token).then((live) => (live ? !res.writableEnded && res.write(': heartbeat\n\n') : close()), close);
       }, heartbeatMs);
       heartbeat.unref();
       let closed = false;

@@ -2,7 +2,7 @@
 // 32-byte token; the database keeps only its SHA-256, so a copy of the database signs nobody in.
 // Each session has its own CSRF token. Failed password logins are rate limited per agent name.
 import crypto from 'node:crypto';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase } from '../storage/sql';
 
 export const SESSION_HOURS = 12;
 export const INVITE_MINUTES = 60 * 24;
@@ -25,57 +25,61 @@ export class AgentSessions {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** A new session for the agent; the token goes in the cookie and is never stored. */
-  create(agentName: string): { token: string; csrf: string; expiresAt: string } {
+  async create(agentName: string): Promise<{ token: string; csrf: string; expiresAt: string }> {
     const now = this.clock();
     const token = newToken();
     const csrf = newToken();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
-    this.db.prepare('DELETE FROM agent_sessions WHERE expires_at <= ?').run(now.toISOString());
-    this.db
-      .prepare('INSERT INTO agent_sessions (token_hash, agent_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(hashOf(token), agentName, csrf, now.toISOString(), expiresAt);
+    await this.db.run('DELETE FROM agent_sessions WHERE expires_at <= ?', [now.toISOString()]);
+    await this.db.run('INSERT INTO agent_sessions (token_hash, agent_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [hashOf(token), agentName, csrf, now.toISOString(), expiresAt]);
     return { token, csrf, expiresAt };
   }
 
   /** The live session for a cookie token; undefined when unknown, malformed or expired. */
-  find(token: string | undefined): AgentSession | undefined {
+  async find(token: string | undefined): Promise<AgentSession | undefined> {
     if (!token || !TOKEN.test(token)) return undefined;
-    const row = this.db
-      .prepare('SELECT agent_name, csrf FROM agent_sessions WHERE token_hash = ? AND expires_at > ?')
-      .get(hashOf(token), this.clock().toISOString()) as { agent_name: string; csrf: string } | undefined;
+    const row = await this.db.get<{ agent_name: string; csrf: string }>('SELECT agent_name, csrf FROM agent_sessions WHERE token_hash = ? AND expires_at > ?', [
+      hashOf(token),
+      this.clock().toISOString(),
+    ]);
     return row ? { agentName: row.agent_name, csrf: row.csrf } : undefined;
   }
 
-  destroy(token: string | undefined): boolean {
+  async destroy(token: string | undefined): Promise<boolean> {
     if (!token || !TOKEN.test(token)) return false;
-    return this.db.prepare('DELETE FROM agent_sessions WHERE token_hash = ?').run(hashOf(token)).changes === 1;
+    return (await this.db.run('DELETE FROM agent_sessions WHERE token_hash = ?', [hashOf(token)])).changes === 1;
   }
 
   /** A one-time invite token for the agent (stored hashed), valid for ttlMinutes. */
-  invite(agentName: string, ttlMinutes = INVITE_MINUTES): string {
+  async invite(agentName: string, ttlMinutes = INVITE_MINUTES): Promise<string> {
     if (!Number.isFinite(ttlMinutes) || ttlMinutes <= 0) throw new RangeError('an invite lives a positive number of minutes');
     const now = this.clock();
     const token = newToken();
-    this.db.prepare('DELETE FROM agent_invites WHERE expires_at <= ?').run(now.toISOString());
-    this.db
-      .prepare('INSERT INTO agent_invites (token_hash, agent_name, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hashOf(token), agentName, now.toISOString(), new Date(now.getTime() + ttlMinutes * 60_000).toISOString());
+    await this.db.run('DELETE FROM agent_invites WHERE expires_at <= ?', [now.toISOString()]);
+    await this.db.run('INSERT INTO agent_invites (token_hash, agent_name, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      hashOf(token),
+      agentName,
+      now.toISOString(),
+      new Date(now.getTime() + ttlMinutes * 60_000).toISOString(),
+    ]);
     return token;
   }
 
   /** The agent's name the first time a live invite is redeemed; undefined afterwards or once expired. */
-  redeem(token: string | undefined): string | undefined {
+  async redeem(token: string | undefined): Promise<string | undefined> {
     if (!token || !TOKEN.test(token)) return undefined;
     const now = this.clock().toISOString();
     // One statement: of two concurrent redeems only one finds used_at still NULL.
-    const row = this.db
-      .prepare('UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_name')
-      .get(now, hashOf(token), now) as { agent_name: string } | undefined;
+    const row = await this.db.get<{ agent_name: string }>('UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_name', [
+      now,
+      hashOf(token),
+      now,
+    ]);
     return row?.agent_name;
   }
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, readEnvironment } from '../config';
-import { openDatabase } from '../storage/database';
+import { openConfiguredDatabase } from '../storage/database';
 import { AgentSessions, INVITE_MINUTES } from '../agent-console/sessions';
 import { AgentError, AgentStore, PRESENCES, Presence } from './agents';
 
@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     options: { name: { type: 'string' }, languages: { type: 'string' }, queues: { type: 'string' }, password: { type: 'string' }, 'aad-object-id': { type: 'string' }, minutes: { type: 'string' }, set: { type: 'string' } },
   });
   const config = parseConfig(readEnvironment(process.env));
-  const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+  const db = await openConfiguredDatabase(config);
   const agents = new AgentStore(db);
   try {
     switch (command) {
@@ -29,21 +29,21 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'list':
-        for (const a of agents.list()) console.log(`${a.name}\t${a.presence}\t${a.languages.join(',')}\t${a.queues.join(',')}\t${a.hasPassword ? 'console' : ''}${a.aadObjectId ? ' teams' : ''}`);
+        for (const a of await agents.list()) console.log(`${a.name}\t${a.presence}\t${a.languages.join(',')}\t${a.queues.join(',')}\t${a.hasPassword ? 'console' : ''}${a.aadObjectId ? ' teams' : ''}`);
         return 0;
       case 'remove':
-        if (!values.name || !agents.remove(values.name)) {
+        if (!values.name || !(await agents.remove(values.name))) {
           console.error(`agent: no agent named ${JSON.stringify(values.name ?? '')}`);
           return 1;
         }
         console.log(`removed ${values.name}`);
         return 0;
       case 'invite': {
-        const agent = values.name ? agents.get(values.name) : undefined;
+        const agent = values.name ? await agents.get(values.name) : undefined;
         if (!agent) throw new AgentError(`no agent named ${JSON.stringify(values.name ?? '')}`);
         const minutes = values.minutes === undefined ? INVITE_MINUTES : Number(values.minutes);
         if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 30) throw new AgentError('--minutes is a whole number from 1 to 43200 (30 days)');
-        const token = new AgentSessions(db).invite(agent.name, minutes);
+        const token = await new AgentSessions(db).invite(agent.name, minutes);
         console.log(`${config.publicUrl.replace(/\/+$/, '')}/agent#invite=${token}`);
         console.error(`one-time console link for ${agent.name}, valid ${minutes} minutes: send it privately`);
         return 0;
@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       case 'presence': {
         if (!values.name) throw new AgentError('--name is required');
         if (!PRESENCES.includes(values.set as Presence)) throw new AgentError(`--set is one of ${PRESENCES.join(', ')}`);
-        agents.setPresence(values.name, values.set as Presence);
+        await agents.setPresence(values.name, values.set as Presence);
         console.log(`${values.name} is ${values.set}`);
         return 0;
       }
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import type { SqliteDatabase } from '../storage/database';
+import { isUniqueViolation, SqlDatabase } from '../storage/sql';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -66,7 +66,7 @@ const toAgent = (row: Row): Agent => ({
 
 export class AgentStore {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -78,45 +78,51 @@ export class AgentStore {
     const hash = a.password ? await hashPassword(a.password) : null;
     const now = this.clock().toISOString();
     try {
-      this.db
-        .prepare('INSERT INTO agents (name, languages, queues, aad_object_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.name, JSON.stringify(a.languages), JSON.stringify(a.queues), a.aadObjectId ?? null, hash, now, now);
+      await this.db.run('INSERT INTO agents (name, languages, queues, aad_object_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        a.name,
+        JSON.stringify(a.languages),
+        JSON.stringify(a.queues),
+        a.aadObjectId ?? null,
+        hash,
+        now,
+        now,
+      ]);
     } catch (error) {
-      if (String((error as Error).message).includes('UNIQUE')) throw new AgentError(`an agent named ${a.name} or with that AAD object id already exists`);
+      if (isUniqueViolation(error)) throw new AgentError(`an agent named ${a.name} or with that AAD object id already exists`);
       throw error;
     }
-    return this.get(a.name)!;
+    return (await this.get(a.name))!;
   }
 
-  get(name: string): Agent | undefined {
-    const row = this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row | undefined;
+  async get(name: string): Promise<Agent | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM agents WHERE name = ?', [name]);
     return row ? toAgent(row) : undefined;
   }
 
-  list(): Agent[] {
-    return (this.db.prepare('SELECT * FROM agents ORDER BY name').all() as Row[]).map(toAgent);
+  async list(): Promise<Agent[]> {
+    return (await this.db.all<Row>('SELECT * FROM agents ORDER BY name')).map(toAgent);
   }
 
-  remove(name: string): boolean {
-    return this.db.prepare('DELETE FROM agents WHERE name = ?').run(name).changes === 1;
+  async remove(name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM agents WHERE name = ?', [name])).changes === 1;
   }
 
-  setPresence(name: string, presence: Presence): void {
+  async setPresence(name: string, presence: Presence): Promise<void> {
     if (!PRESENCES.includes(presence)) throw new AgentError(`presence is one of ${PRESENCES.join(', ')}`);
-    const changed = this.db.prepare('UPDATE agents SET presence = ?, updated_at = ? WHERE name = ?').run(presence, this.clock().toISOString(), name).changes;
+    const changed = (await this.db.run('UPDATE agents SET presence = ?, updated_at = ? WHERE name = ?', [presence, this.clock().toISOString(), name])).changes;
     if (changed !== 1) throw new AgentError(`no agent named ${name}`);
   }
 
   /** The agent when name and password match; the same slow path runs for unknown names. */
   async checkPassword(name: string, password: string): Promise<Agent | undefined> {
-    const row = this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row | undefined;
+    const row = await this.db.get<Row>('SELECT * FROM agents WHERE name = ?', [name]);
     const stored = row?.password_hash ?? `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
     const ok = await passwordMatches(password.slice(0, 200), stored);
     return ok && row?.password_hash ? toAgent(row) : undefined;
   }
 
   /** Agents online for a queue: they feed the wait model. */
-  onlineFor(queue: string): Agent[] {
-    return this.list().filter((a) => a.presence === 'online' && (a.queues.includes('*') || a.queues.includes(queue)));
+  async onlineFor(queue: string): Promise<Agent[]> {
+    return (await this.list()).filter((a) => a.presence === 'online' && (a.queues.includes('*') || a.queues.includes(queue)));
   }
 }

@@ -88,10 +88,10 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     return claims;
   };
 
-  const startConversation = (): { conversationId: string; token: string; expires_in: number } => {
+  const startConversation = async (): Promise<{ conversationId: string; token: string; expires_in: number }> => {
     const conversationId = newConversationId();
     const user = newUserId();
-    conversations.create(conversationId, user);
+    await conversations.create(conversationId, user);
     const { token, expiresIn } = tokens.issue(conversationId, user);
     return { conversationId, token, expires_in: expiresIn };
   };
@@ -105,7 +105,7 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
   const preflight = (path: string): Route => ({
     method: 'opts',
     path,
-    handler: (req, res) => {
+    handler: async (req, res) => {
       cors(req, res);
       res.status(204);
       res.end();
@@ -119,15 +119,15 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
       // The widget's way in: a fresh conversation and its token; the secret stays on the server.
       method: 'post',
       path: '/api/directline/token',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         cors(req, res);
-        res.json({ ...startConversation(), domain: '/v3/directline' });
+        res.json({ ...(await startConversation()), domain: '/v3/directline' });
       },
     },
     {
       method: 'post',
       path: '/v3/directline/tokens/generate',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         cors(req, res);
         if (!isSecret(req)) return void (res.status(403), res.json({ error: { code: 'BadArgument', message: 'A Direct Line secret is required.' } }));
         res.json(startConversation());
@@ -136,7 +136,7 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     {
       method: 'post',
       path: '/v3/directline/tokens/refresh',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const claims = authorise(req, res);
         if (!claims) return;
         const { token, expiresIn } = tokens.issue(claims.conv, claims.user);
@@ -146,12 +146,12 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     {
       method: 'post',
       path: '/v3/directline/conversations',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         cors(req, res);
-        if (isSecret(req)) return void res.json(startConversation());
+        if (isSecret(req)) return void res.json(await startConversation());
         const claims = authorise(req, res);
         if (!claims) return;
-        if (!conversations.exists(claims.conv)) conversations.create(claims.conv, claims.user);
+        if (!(await conversations.exists(claims.conv))) await conversations.create(claims.conv, claims.user);
         res.status(201);
         res.json({ conversationId: claims.conv, token: bearer(req), expires_in: Math.max(0, claims.exp - Math.floor(Date.now() / 1000)) });
       },
@@ -159,7 +159,7 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     {
       method: 'get',
       path: '/v3/directline/conversations/:conversationId',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const claims = authorise(req, res, String(req.params.conversationId));
         if (!claims) return;
         res.json({ conversationId: claims.conv, token: bearer(req), expires_in: Math.max(0, claims.exp - Math.floor(Date.now() / 1000)) });
@@ -168,12 +168,12 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     {
       method: 'get',
       path: '/v3/directline/conversations/:conversationId/activities',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const claims = authorise(req, res, String(req.params.conversationId));
         if (!claims) return;
         // No query parser is installed: read the watermark from the raw query string.
         const watermark = Number.parseInt(new URLSearchParams(String(req.getQuery() ?? '')).get('watermark') ?? '0', 10);
-        res.json(conversations.since(claims.conv, Number.isFinite(watermark) && watermark > 0 ? watermark : 0));
+        res.json(await conversations.since(claims.conv, Number.isFinite(watermark) && watermark > 0 ? watermark : 0));
       },
     },
     {
@@ -184,9 +184,9 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
         if (!claims) return;
         const body = req.body as Record<string, unknown> | undefined;
         if (!body || typeof body !== 'object' || !USER_ACTIVITY_TYPES.has(String(body.type))) return sendError(res, 400);
-        if (!conversations.exists(claims.conv)) conversations.create(claims.conv, claims.user);
+        if (!(await conversations.exists(claims.conv))) await conversations.create(claims.conv, claims.user);
         const activity = userActivity(body, claims, `${options.internalUrl()}${CONNECTOR_PATH}/`);
-        const id = conversations.append(claims.conv, activity);
+        const id = await conversations.append(claims.conv, activity);
         res.json({ id });
         // Into the bot through the adapter, as a channel would; replies arrive via the connector routes.
         options.adapter
@@ -199,12 +199,12 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
       (path): Route => ({
         method: 'post',
         path: `${CONNECTOR_PATH}${path}`,
-        handler: (req, res) => {
+        handler: async (req, res) => {
           if (!isLoopback(req)) return sendError(res, 404);
           const conversationId = String(req.params.conversationId);
           const body = req.body as Partial<Activity> | undefined;
-          if (!body || typeof body !== 'object' || !conversations.exists(conversationId)) return sendError(res, 404);
-          const id = conversations.append(conversationId, { ...body, from: BOT, channelId: CHANNEL_ID });
+          if (!body || typeof body !== 'object' || !(await conversations.exists(conversationId))) return sendError(res, 404);
+          const id = await conversations.append(conversationId, { ...body, from: BOT, channelId: CHANNEL_ID });
           res.json({ id });
         },
       }),
@@ -213,12 +213,12 @@ export function directLineRoutes(options: DirectLineOptions): Route[] {
     {
       method: 'put',
       path: `${CONNECTOR_PATH}/v3/conversations/:conversationId/activities/:activityId`,
-      handler: (req, res) => {
+      handler: async (req, res) => {
         if (!isLoopback(req)) return sendError(res, 404);
         const body = req.body as Partial<Activity> | undefined;
         if (!body || typeof body !== 'object') return sendError(res, 400);
         const activityId = String(req.params.activityId);
-        if (!conversations.replace(String(req.params.conversationId), activityId, { ...body, from: BOT, channelId: CHANNEL_ID })) return sendError(res, 404);
+        if (!(await conversations.replace(String(req.params.conversationId), activityId, { ...body, from: BOT, channelId: CHANNEL_ID }))) return sendError(res, 404);
         res.json({ id: activityId });
       },
     },

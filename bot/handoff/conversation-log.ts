@@ -2,7 +2,7 @@
 // Bounded (per conversation and in age); anything shaped like a one-time code is redacted before
 // it is stored, and card submits are described in words rather than stored as raw JSON.
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase } from '../storage/sql';
 import type { TranscriptAttachment, TranscriptEntry } from './types';
 import { MAX_TRANSCRIPT_TEXT } from './handoffs';
 
@@ -85,30 +85,37 @@ export class ConversationLog {
   private inserts = 0;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  record(key: string, entry: TranscriptEntry): void {
-    this.db
-      .prepare('INSERT INTO conversation_log (conversation_key, at, role, name, text, attachments) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(key, entry.at, entry.role, entry.name ?? null, entry.text, entry.attachments?.length ? JSON.stringify(entry.attachments) : null);
+  async record(key: string, entry: TranscriptEntry): Promise<void> {
+    await this.db.run('INSERT INTO conversation_log (conversation_key, at, role, name, text, attachments) VALUES (?, ?, ?, ?, ?, ?)', [
+      key,
+      entry.at,
+      entry.role,
+      entry.name ?? null,
+      entry.text,
+      entry.attachments?.length ? JSON.stringify(entry.attachments) : null,
+    ]);
     // Keep the table small: trim this conversation now and then, and everything old.
-    if (++this.inserts % 20 === 0) this.prune(key);
+    if (++this.inserts % 20 === 0) await this.prune(key);
   }
 
-  recent(key: string, limit = RECENT_MESSAGES): TranscriptEntry[] {
-    const rows = this.db
-      .prepare('SELECT at, role, name, text, attachments FROM conversation_log WHERE conversation_key = ? ORDER BY id DESC LIMIT ?')
-      .all(key, limit) as { at: string; role: TranscriptEntry['role']; name: string | null; text: string; attachments: string | null }[];
+  async recent(key: string, limit = RECENT_MESSAGES): Promise<TranscriptEntry[]> {
+    const rows = await this.db.all<{ at: string; role: TranscriptEntry['role']; name: string | null; text: string; attachments: string | null }>(
+      'SELECT at, role, name, text, attachments FROM conversation_log WHERE conversation_key = ? ORDER BY id DESC LIMIT ?',
+      [key, limit],
+    );
     return rows.reverse().map((r) => ({ at: r.at, role: r.role, ...(r.name ? { name: r.name } : {}), text: r.text, ...(r.attachments ? { attachments: JSON.parse(r.attachments) } : {}) }));
   }
 
-  prune(key: string): void {
-    this.db
-      .prepare('DELETE FROM conversation_log WHERE conversation_key = ? AND id <= (SELECT id FROM conversation_log WHERE conversation_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)')
-      .run(key, key, RECENT_MESSAGES);
-    this.db.prepare('DELETE FROM conversation_log WHERE at < ?').run(new Date(this.clock().getTime() - KEEP_DAYS * 86_400_000).toISOString());
+  async prune(key: string): Promise<void> {
+    await this.db.run(
+      'DELETE FROM conversation_log WHERE conversation_key = ? AND id <= (SELECT id FROM conversation_log WHERE conversation_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+      [key, key, RECENT_MESSAGES],
+    );
+    await this.db.run('DELETE FROM conversation_log WHERE at < ?', [new Date(this.clock().getTime() - KEEP_DAYS * 86_400_000).toISOString()]);
   }
 
   /**
@@ -121,13 +128,13 @@ export class ConversationLog {
       onTurn: async (context: TurnContext, next: () => Promise<void>) => {
         const key = conversationKey(context.activity);
         const incoming = entryFromActivity(context.activity, 'user', this.clock());
-        if (incoming) this.record(key, incoming);
+        if (incoming) await this.record(key, incoming);
         context.onSendActivities(async (ctx, activities, nextSend) => {
           const responses = await nextSend();
           if (!ctx.turnState.get(SKIP_CONVERSATION_LOG)) {
             for (const activity of activities) {
               const entry = entryFromActivity(activity, 'bot', this.clock());
-              if (entry) this.record(key, entry);
+              if (entry) await this.record(key, entry);
             }
           }
           return responses;

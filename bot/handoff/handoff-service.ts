@@ -81,7 +81,7 @@ export interface HandoffServiceOptions {
   clock: () => Date;
   logger: Logger;
   /** Counts of helpful / unhelpful searches per hour for the dashboard. */
-  searchFeedback?: (since: Date) => { at: string; helpful: boolean }[];
+  searchFeedback?: (since: Date) => Promise<{ at: string; helpful: boolean }[]>;
   metrics?: HandoffMetrics;
 }
 
@@ -133,55 +133,55 @@ export class HandoffService implements ConsoleBackend {
     return this.o.store;
   }
 
-  openFor(context: TurnContext): StoredHandoff | undefined {
+  openFor(context: TurnContext): Promise<StoredHandoff | undefined> {
     return this.o.store.openFor(conversationKey(context.activity));
   }
 
   /** The queue this conversation would join: cloud × category × language. */
-  queueFor(context: TurnContext, locale: Locale, request?: ServiceRequest): { queue: string; organisation?: Organisation } {
-    const orgId = request?.organisationId ?? this.o.pins.verifiedOrganisation(scopeOf(TurnContext.getConversationReference(context.activity) as never));
-    const organisation = orgId ? this.o.organisations.get(orgId) : undefined;
+  async queueFor(context: TurnContext, locale: Locale, request?: ServiceRequest): Promise<{ queue: string; organisation?: Organisation }> {
+    const orgId = request?.organisationId ?? await this.o.pins.verifiedOrganisation(scopeOf(TurnContext.getConversationReference(context.activity) as never));
+    const organisation = orgId ? await this.o.organisations.get(orgId) : undefined;
     const category = request?.category ?? 'technical';
     return { queue: `${organisation?.cloud ?? 'worldwide'}:${category}:${locale}`, organisation };
   }
 
   /** Whether the queue is staffed now, and when it opens if not. */
-  queueOpen(queue: string, organisation?: Organisation): { open: boolean; opensAt?: Date; zone?: string } {
-    const wait = this.estimate(queue, 0, organisation);
+  async queueOpen(queue: string, organisation?: Organisation): Promise<{ open: boolean; opensAt?: Date; zone?: string }> {
+    const wait = await this.estimate(queue, 0, organisation);
     const hours = this.o.hoursFor(queue, organisation);
     const zone = hours.kind === 'weekly' ? hours.timeZone : undefined;
     return wait.reason === 'closed' ? { open: false, opensAt: wait.opensAt, zone } : { open: true };
   }
 
-  onlineAgents(queue: string): Agent[] {
+  async onlineAgents(queue: string): Promise<Agent[]> {
     const language = queue.split(':')[2];
-    return this.o.agents.onlineFor(queue).filter((a) => a.languages.includes(language));
+    return (await this.o.agents.onlineFor(queue)).filter((a) => a.languages.includes(language));
   }
 
   /** Erlang C over the agents online for the queue and the last hour's arrivals, with `ahead` people in front. */
-  estimate(queue: string, ahead: number, organisation?: Organisation): WaitEstimate {
+  async estimate(queue: string, ahead: number, organisation?: Organisation): Promise<WaitEstimate> {
     const now = this.o.clock();
     return expectedWait({
       queueLength: ahead,
-      agentsOnShift: this.onlineAgents(queue).length,
+      agentsOnShift: (await this.onlineAgents(queue)).length,
       averageHandleMinutes: this.o.settings.averageHandleMinutes,
-      arrivalsPerHour: arrivalRate(this.o.store.arrivals(queue, new Date(now.getTime() - 3_600_000)), now),
+      arrivalsPerHour: arrivalRate(await this.o.store.arrivals(queue, new Date(now.getTime() - 3_600_000)), now),
       hours: this.o.hoursFor(queue, organisation),
       now,
     });
   }
 
-  status(handoff: StoredHandoff): QueueStatus {
-    const position = this.o.store.position(handoff);
-    const organisation = handoff.summary.organisation ? this.o.organisations.get(handoff.summary.organisation.id) : undefined;
-    return { position, wait: this.estimate(handoff.queue, Math.max(0, position - 1), organisation), onlineAgents: this.onlineAgents(handoff.queue).length };
+  async status(handoff: StoredHandoff): Promise<QueueStatus> {
+    const position = await this.o.store.position(handoff);
+    const organisation = handoff.summary.organisation ? await this.o.organisations.get(handoff.summary.organisation.id) : undefined;
+    return { position, wait: await this.estimate(handoff.queue, Math.max(0, position - 1), organisation), onlineAgents: (await this.onlineAgents(handoff.queue)).length };
   }
 
   /** Opens the handoff for this conversation (or returns the open one) and shows the queue card. */
   async start(context: TurnContext, locale: Locale, input: StartInput): Promise<StoredHandoff> {
     const activity = context.activity;
-    const request = input.requestNumber ? this.o.requests.get(input.requestNumber) : undefined;
-    const { queue, organisation } = this.queueFor(context, locale, request);
+    const request = input.requestNumber ? await this.o.requests.get(input.requestNumber) : undefined;
+    const { queue, organisation } = await this.queueFor(context, locale, request);
     const key = conversationKey(activity);
     const summary: HandoffSummary = {
       trigger: input.trigger,
@@ -197,7 +197,7 @@ export class HandoffService implements ConsoleBackend {
     };
     const reference = TurnContext.getConversationReference(activity);
     const mode = this.o.settings.mode;
-    const { handoff, created } = this.o.store.open({
+    const { handoff, created } = await this.o.store.open({
       conversationKey: key,
       conversationReference: { ...reference, locale: activity.locale },
       queue,
@@ -206,7 +206,7 @@ export class HandoffService implements ConsoleBackend {
       mode,
       summary,
       requestNumber: request?.number,
-      transcript: this.o.log.recent(key),
+      transcript: await this.o.log.recent(key),
     });
     if (!created) {
       await this.showQueueCard(context, handoff, true);
@@ -228,7 +228,7 @@ export class HandoffService implements ConsoleBackend {
 
   /** Bot Framework's handoff.initiate with the transcript, for an external agent hub. */
   private async initiateExternal(context: TurnContext, handoff: StoredHandoff, locale: Locale): Promise<void> {
-    const transcript = this.o.store.transcript(handoff.id).map(
+    const transcript = (await this.o.store.transcript(handoff.id)).map(
       (e, i) =>
         ({
           type: ActivityTypes.Message,
@@ -245,18 +245,18 @@ export class HandoffService implements ConsoleBackend {
 
   /** handoff.status from an external hub: accepted, failed or completed. */
   async externalStatus(context: TurnContext): Promise<void> {
-    const handoff = this.openFor(context);
+    const handoff = await this.openFor(context);
     const value = context.activity.value as { state?: unknown; message?: unknown } | undefined;
     const state = typeof value?.state === 'string' ? value.state : '';
     if (!handoff || handoff.mode !== 'external') return;
     const locale = handoff.locale;
     if (state === 'accepted') {
-      this.o.store.markExternalAccepted(handoff.id);
+      await this.o.store.markExternalAccepted(handoff.id);
       this.o.metrics?.handoffAccepted();
-      this.o.store.append(handoff.id, { role: 'system', text: 'accepted by the external agent hub' });
+      await this.o.store.append(handoff.id, { role: 'system', text: 'accepted by the external agent hub' });
     } else if (state === 'failed' || state === 'completed') {
-      if (this.o.store.close(handoff.id, state === 'failed' ? 'cancelled' : 'ended', 'external')) this.o.metrics?.handoffEnded('external', state === 'failed' ? 'cancelled' : 'ended');
-      this.o.store.append(handoff.id, { role: 'system', text: `external agent hub: ${state}` });
+      if (await this.o.store.close(handoff.id, state === 'failed' ? 'cancelled' : 'ended', 'external')) this.o.metrics?.handoffEnded('external', state === 'failed' ? 'cancelled' : 'ended');
+      await this.o.store.append(handoff.id, { role: 'system', text: `external agent hub: ${state}` });
       await context.sendActivity(replies.handoffNote(state === 'failed' ? 'handoff.external.failed' : 'handoff.backToBot', locale));
     }
     this.o.logger.info({ event: 'handoff.external_status', handoff: handoff.id, state }, 'external handoff status');
@@ -264,9 +264,9 @@ export class HandoffService implements ConsoleBackend {
 
   /** Shows or updates the user's queue card in the current turn. */
   private async showQueueCard(context: TurnContext, handoff: StoredHandoff, forceNew = false): Promise<void> {
-    const status = this.status(handoff);
+    const status = await this.status(handoff);
     const view = this.cardView(handoff, status);
-    const organisation = handoff.summary.organisation ? this.o.organisations.get(handoff.summary.organisation.id) : undefined;
+    const organisation = handoff.summary.organisation ? await this.o.organisations.get(handoff.summary.organisation.id) : undefined;
     const hours = this.o.hoursFor(handoff.queue, organisation);
     // A closed queue's opening time is told in the queue's own zone (the user's is not known here).
     const reply = replies.queueCardReply(view, handoff.locale, hours.kind === 'weekly' ? hours.timeZone : 'UTC');
@@ -281,7 +281,7 @@ export class HandoffService implements ConsoleBackend {
       }
     }
     const sent = await context.sendActivity(reply);
-    this.o.store.setQueueCard(handoff.id, sent?.id);
+    await this.o.store.setQueueCard(handoff.id, sent?.id);
   }
 
   private cardView(handoff: StoredHandoff, status: QueueStatus): replies.QueueCardView {
@@ -296,9 +296,9 @@ export class HandoffService implements ConsoleBackend {
 
   /** Rewrites the cards of everyone waiting in the queue whose position or wait changed. */
   async refreshQueue(queue: string, except?: string): Promise<void> {
-    for (const handoff of this.o.store.waiting(queue)) {
+    for (const handoff of await this.o.store.waiting(queue)) {
       if (handoff.id === except) continue;
-      const status = this.status(handoff);
+      const status = await this.status(handoff);
       const shown = JSON.stringify([status.position, status.wait.minutes]);
       if (this.shownCards.get(handoff.id) === shown) continue;
       await this.toUser(handoff, (context) => this.showQueueCard(context, handoff)).catch((err: unknown) =>
@@ -308,7 +308,7 @@ export class HandoffService implements ConsoleBackend {
   }
 
   private async refreshAllQueues(): Promise<void> {
-    const queues = new Set(this.o.store.waiting().map((h) => h.queue));
+    const queues = new Set((await this.o.store.waiting()).map((h) => h.queue));
     for (const queue of queues) await this.refreshQueue(queue);
   }
 
@@ -324,7 +324,7 @@ export class HandoffService implements ConsoleBackend {
    * stays quiet and the message goes to the agent (or waits for one).
    */
   async relayFromUser(context: TurnContext): Promise<boolean> {
-    const handoff = this.openFor(context);
+    const handoff = await this.openFor(context);
     if (!handoff) return false;
     const activity = context.activity;
     if (activity.type === ActivityTypes.Typing) {
@@ -342,7 +342,7 @@ export class HandoffService implements ConsoleBackend {
       await this.checkPin(context, handoff, text.replace(/\s/g, ''));
       return true;
     }
-    const entry = this.o.store.append(handoff.id, {
+    const entry = await this.o.store.append(handoff.id, {
       role: 'user',
       name: activity.from?.name?.slice(0, 200),
       text: text ? redact(text) : (describeSubmit(activity.value) ?? ''),
@@ -361,99 +361,99 @@ export class HandoffService implements ConsoleBackend {
     const check = await this.o.pins.verify(scope, organisation, code);
     const status = check.ok ? 'verified' : 'not-verified';
     // A wrong code may be retried while the code lives; only a right one ends the check.
-    this.o.store.setPin(handoff.id, check.ok ? 'verified' : check.reason === 'wrong' ? 'sent' : 'not-verified');
-    this.o.store.append(handoff.id, { role: 'user', text: '[code hidden]' });
-    this.o.store.append(handoff.id, { role: 'system', text: check.ok ? 'PIN verified' : `PIN not verified (${check.reason})` });
+    await this.o.store.setPin(handoff.id, check.ok ? 'verified' : check.reason === 'wrong' ? 'sent' : 'not-verified');
+    await this.o.store.append(handoff.id, { role: 'user', text: '[code hidden]' });
+    await this.o.store.append(handoff.id, { role: 'system', text: check.ok ? 'PIN verified' : `PIN not verified (${check.reason})` });
     if (check.ok) {
-      const org = this.o.organisations.get(check.organisationId);
+      const org = await this.o.organisations.get(check.organisationId);
       const summary = { ...handoff.summary, verified: true, organisation: org ? { id: org.id, name: org.name } : undefined };
-      this.o.store.updateSummary(handoff.id, summary);
+      await this.o.store.updateSummary(handoff.id, summary);
     }
     await context.sendActivity(replies.handoffNote(check.ok ? 'handoff.pin.verified' : check.reason === 'wrong' ? 'handoff.pin.wrong' : 'handoff.pin.failed', handoff.locale));
     if (handoff.agentName) {
       this.emit({ type: 'pin', handoffId: handoff.id, status }, handoff.agentName);
-      this.emitHandoff(handoff.id);
+      await this.emitHandoff(handoff.id);
     }
   }
 
   private async endByUser(context: TurnContext, handoff: StoredHandoff): Promise<void> {
     const cancelled = handoff.status === 'waiting';
-    if (!this.o.store.close(handoff.id, cancelled ? 'cancelled' : 'ended', 'user')) return;
+    if (!await this.o.store.close(handoff.id, cancelled ? 'cancelled' : 'ended', 'user')) return;
     this.o.metrics?.handoffEnded('user', cancelled ? 'cancelled' : 'ended');
-    this.o.store.append(handoff.id, { role: 'system', text: cancelled ? 'the user left the queue' : 'the user ended the chat' });
+    await this.o.store.append(handoff.id, { role: 'system', text: cancelled ? 'the user left the queue' : 'the user ended the chat' });
     this.o.logger.info({ event: cancelled ? 'handoff.cancelled' : 'handoff.ended', handoff: handoff.id, by: 'user' }, 'handoff closed by the user');
     if (cancelled && handoff.queueCardId) await context.updateActivity({ ...replies.leftQueueCardReply(handoff.locale), id: handoff.queueCardId }).catch(() => undefined);
     await context.sendActivity(replies.handoffNote(cancelled ? 'handoff.cancelled' : 'handoff.backToBot', handoff.locale));
-    this.keepWithRequest(handoff);
+    await this.keepWithRequest(handoff);
     this.shownCards.delete(handoff.id);
-    this.emitHandoff(handoff.id);
+    await this.emitHandoff(handoff.id);
     this.emit({ type: 'queues' });
-    await this.agentChannel?.changed(this.o.store.get(handoff.id)!).catch(() => undefined);
+    await this.agentChannel?.changed((await this.o.store.get(handoff.id))!).catch(() => undefined);
     if (cancelled) await this.refreshQueue(handoff.queue);
   }
 
   // ---- the agent's side (console and Teams) ----
 
-  queuesFor(agent: Agent): QueueView[] {
-    const waiting = this.o.store.waiting();
+  async queuesFor(agent: Agent): Promise<QueueView[]> {
+    const waiting = await this.o.store.waiting();
     const names = new Set(waiting.map((h) => h.queue));
     for (const q of agent.queues) if (q !== '*') names.add(q);
     const now = this.o.clock().getTime();
-    return [...names]
-      .filter((queue) => (agent.queues.includes('*') || agent.queues.includes(queue)) && agent.languages.includes(queue.split(':')[2]))
-      .sort()
-      .map((queue) => {
-        const entries = waiting.filter((h) => h.queue === queue);
-        const next = this.estimate(queue, entries.length);
-        return {
-          queue,
-          waiting: entries.map((h, i) => ({ handoff: publicView(h), position: i + 1, waitedSeconds: Math.max(0, Math.round((now - Date.parse(h.createdAt)) / 1000)) })),
-          onlineAgents: this.onlineAgents(queue).length,
-          expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null,
-        };
+    const views: QueueView[] = [];
+    for (const queue of [...names].sort()) {
+      if (!(agent.queues.includes('*') || agent.queues.includes(queue)) || !agent.languages.includes(queue.split(':')[2])) continue;
+      const entries = waiting.filter((h) => h.queue === queue);
+      const next = await this.estimate(queue, entries.length);
+      views.push({
+        queue,
+        waiting: entries.map((h, i) => ({ handoff: publicView(h), position: i + 1, waitedSeconds: Math.max(0, Math.round((now - Date.parse(h.createdAt)) / 1000)) })),
+        onlineAgents: (await this.onlineAgents(queue)).length,
+        expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null,
       });
+    }
+    return views;
   }
 
-  mine(agentName: string): Handoff[] {
-    return this.o.store.activeFor(agentName).map(publicView);
+  async mine(agentName: string): Promise<Handoff[]> {
+    return (await this.o.store.activeFor(agentName)).map(publicView);
   }
 
-  get(id: string): Handoff | undefined {
-    const h = this.o.store.get(id);
+  async get(id: string): Promise<Handoff | undefined> {
+    const h = await this.o.store.get(id);
     return h ? publicView(h) : undefined;
   }
 
-  transcript(id: string): TranscriptEntry[] {
+  transcript(id: string): Promise<TranscriptEntry[]> {
     return this.o.store.transcript(id);
   }
 
   async accept(id: string, agentName: string): Promise<AcceptResult> {
-    const before = this.o.store.get(id);
+    const before = await this.o.store.get(id);
     if (!before || before.mode !== 'internal') return { ok: false, reason: 'gone' };
-    const result = this.o.store.accept(id, agentName);
+    const result = await this.o.store.accept(id, agentName);
     if (!result.ok) return result;
     const handoff = result.handoff;
     this.o.logger.info({ event: 'handoff.accepted', handoff: id, agent: agentName }, 'handoff accepted');
     this.o.metrics?.handoffAccepted();
-    this.o.store.append(id, { role: 'system', text: `${agentName} joined` });
+    await this.o.store.append(id, { role: 'system', text: `${agentName} joined` });
     this.shownCards.delete(id);
     await this.toUser(handoff, async (context) => {
       if (handoff.queueCardId) await context.updateActivity({ ...replies.connectedCardReply(agentName, handoff.locale), id: handoff.queueCardId }).catch(() => undefined);
       await context.sendActivity(replies.handoffNote('handoff.joined', handoff.locale, { agent: agentName }));
     }, true).catch((err: unknown) => this.o.logger.warn({ err, handoff: id }, 'could not tell the user an agent joined'));
     if (handoff.requestNumber) {
-      const request = this.o.requests.get(handoff.requestNumber);
-      if (request && (request.status === 'new' || request.status === 'queued')) this.o.requests.setStatus(request.number, 'in_progress', `agent:${agentName}`, 'chat accepted');
+      const request = await this.o.requests.get(handoff.requestNumber);
+      if (request && (request.status === 'new' || request.status === 'queued')) await this.o.requests.setStatus(request.number, 'in_progress', `agent:${agentName}`, 'chat accepted');
     }
-    this.emitHandoff(id);
+    await this.emitHandoff(id);
     this.emit({ type: 'queues' });
     await this.agentChannel?.changed(handoff).catch(() => undefined);
     await this.refreshQueue(handoff.queue);
     return { ok: true, handoff: publicView(handoff) };
   }
 
-  private owned(id: string, agentName: string): StoredHandoff {
-    const handoff = this.o.store.get(id);
+  private async owned(id: string, agentName: string): Promise<StoredHandoff> {
+    const handoff = await this.o.store.get(id);
     if (!handoff) throw new HandoffError('not-found', 'no such handoff');
     if (handoff.agentName !== agentName) throw new HandoffError('not-yours', 'another agent owns this conversation');
     if (handoff.status !== 'active') throw new HandoffError('not-active', 'the conversation is not active');
@@ -461,10 +461,10 @@ export class HandoffService implements ConsoleBackend {
   }
 
   async send(id: string, agentName: string, raw: string): Promise<void> {
-    const handoff = this.owned(id, agentName);
+    const handoff = await this.owned(id, agentName);
     const text = plainAgentText(raw);
     if (!text) throw new HandoffError('invalid', 'the message is empty');
-    const entry = this.o.store.append(id, { role: 'agent', name: agentName, text });
+    const entry = await this.o.store.append(id, { role: 'agent', name: agentName, text });
     await this.toUser(
       handoff,
       async (context) => {
@@ -482,21 +482,21 @@ export class HandoffService implements ConsoleBackend {
   }
 
   async typing(id: string, agentName: string): Promise<void> {
-    const handoff = this.owned(id, agentName);
+    const handoff = await this.owned(id, agentName);
     await this.toUser(handoff, async (context) => {
       await context.sendActivity({ type: ActivityTypes.Typing });
     }, true);
   }
 
   async sendPin(id: string, agentName: string, input: { organisation: string; via: 'email' | 'phone' }): Promise<{ outcome: 'sent' | 'rate-limited'; destination: string }> {
-    const handoff = this.owned(id, agentName);
+    const handoff = await this.owned(id, agentName);
     const organisation = input.organisation.trim().slice(0, 254);
     if (!organisation) throw new HandoffError('invalid', 'name the organisation');
     const scope = { ...scopeOf(handoff.conversationReference as never), purpose: 'act-for-organisation' as const };
     const result = await this.o.pins.request({ scope, organisation, via: input.via, activityKey: `handoff|${id}|${crypto.randomUUID()}`, locale: handoff.locale });
     if (result.outcome === 'sent') {
-      this.o.store.setPin(id, 'sent', organisation);
-      this.o.store.append(id, { role: 'system', text: `${agentName} sent a verification code to ${result.destination}` });
+      await this.o.store.setPin(id, 'sent', organisation);
+      await this.o.store.append(id, { role: 'system', text: `${agentName} sent a verification code to ${result.destination}` });
       await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('handoff.pin.sent', handoff.locale, { destination: result.destination })).then(() => undefined), true);
       this.emit({ type: 'pin', handoffId: id, status: 'sent' }, agentName);
     }
@@ -504,47 +504,47 @@ export class HandoffService implements ConsoleBackend {
   }
 
   async updateRequest(id: string, agentName: string, change: { status?: RequestStatus; note?: string }): Promise<ServiceRequest> {
-    const handoff = this.owned(id, agentName);
+    const handoff = await this.owned(id, agentName);
     if (!handoff.requestNumber) throw new HandoffError('no-request', 'no request is linked to this conversation');
     const actor = `agent:${agentName}`;
     const note = change.note?.trim().slice(0, 2000);
-    let request = this.o.requests.get(handoff.requestNumber)!;
-    if (change.status && change.status !== request.status) request = this.o.requests.setStatus(request.number, change.status, actor, note || undefined);
-    else if (note) this.o.requests.addNote(request.number, actor, note);
-    this.o.store.append(id, { role: 'system', text: `request ${request.number}: ${request.status}${note ? ` — ${note}` : ''}` });
+    let request = (await this.o.requests.get(handoff.requestNumber))!;
+    if (change.status && change.status !== request.status) request = await this.o.requests.setStatus(request.number, change.status, actor, note || undefined);
+    else if (note) await this.o.requests.addNote(request.number, actor, note);
+    await this.o.store.append(id, { role: 'system', text: `request ${request.number}: ${request.status}${note ? ` — ${note}` : ''}` });
     const status = t(handoff.locale, `requests.status.${request.status}`);
     await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('requests.update', handoff.locale, { number: request.number, status })).then(() => undefined), true);
     return request;
   }
 
   async end(id: string, agentName: string): Promise<void> {
-    const handoff = this.owned(id, agentName);
-    if (!this.o.store.close(id, 'ended', `agent:${agentName}`)) throw new HandoffError('not-active', 'already ended');
+    const handoff = await this.owned(id, agentName);
+    if (!await this.o.store.close(id, 'ended', `agent:${agentName}`)) throw new HandoffError('not-active', 'already ended');
     this.o.metrics?.handoffEnded('agent', 'ended');
-    this.o.store.append(id, { role: 'system', text: `${agentName} ended the chat` });
+    await this.o.store.append(id, { role: 'system', text: `${agentName} ended the chat` });
     this.o.logger.info({ event: 'handoff.ended', handoff: id, by: 'agent' }, 'handoff ended by the agent');
-    this.keepWithRequest(handoff);
+    await this.keepWithRequest(handoff);
     await this.toUser(handoff, (context) => context.sendActivity(replies.handoffNote('handoff.ended', handoff.locale, { agent: agentName })).then(() => undefined), true).catch(
       (err: unknown) => this.o.logger.warn({ err, handoff: id }, 'could not tell the user the chat ended'),
     );
-    this.emitHandoff(id);
+    await this.emitHandoff(id);
     this.emit({ type: 'queues' });
-    await this.agentChannel?.changed(this.o.store.get(id)!).catch(() => undefined);
+    await this.agentChannel?.changed((await this.o.store.get(id))!).catch(() => undefined);
   }
 
   /** A linked request's history says where its chat transcript is. */
-  private keepWithRequest(handoff: StoredHandoff): void {
+  private async keepWithRequest(handoff: StoredHandoff): Promise<void> {
     if (!handoff.requestNumber) return;
-    const count = this.o.store.transcript(handoff.id).length;
+    const count = (await this.o.store.transcript(handoff.id)).length;
     try {
-      this.o.requests.addNote(handoff.requestNumber, 'handoff', `chat ${handoff.id} closed; transcript of ${count} messages kept with the request`);
+      await this.o.requests.addNote(handoff.requestNumber, 'handoff', `chat ${handoff.id} closed; transcript of ${count} messages kept with the request`);
     } catch (err) {
       this.o.logger.warn({ err, handoff: handoff.id }, 'could not note the transcript on the request');
     }
   }
 
-  setPresence(agentName: string, presence: Presence): void {
-    this.o.agents.setPresence(agentName, presence);
+  async setPresence(agentName: string, presence: Presence): Promise<void> {
+    await this.o.agents.setPresence(agentName, presence);
     this.o.logger.info({ event: 'agent.presence', agent: agentName, presence }, 'agent presence changed');
     this.emit({ type: 'queues' });
     // More or fewer agents online changes every wait.
@@ -558,7 +558,10 @@ export class HandoffService implements ConsoleBackend {
       clearTimeout(timer);
       this.disconnectTimers.delete(agentName);
     }
-    if (this.o.agents.get(agentName)?.presence === 'offline') this.setPresence(agentName, 'online');
+    void this.o.agents
+      .get(agentName)
+      .then((agent) => (agent?.presence === 'offline' ? this.setPresence(agentName, 'online') : undefined))
+      .catch((err: unknown) => this.o.logger.warn({ err, agent: agentName }, 'could not mark the agent online'));
     let closed = false;
     return () => {
       if (closed) return;
@@ -576,12 +579,12 @@ export class HandoffService implements ConsoleBackend {
   async agentGone(agentName: string): Promise<void> {
     this.disconnectTimers.delete(agentName);
     if ((this.connections.get(agentName) ?? 0) > 0) return;
-    if (this.o.agents.get(agentName)) this.o.agents.setPresence(agentName, 'offline');
-    for (const handoff of this.o.store.activeFor(agentName)) {
-      if (!this.o.store.requeue(handoff.id)) continue;
-      this.o.store.append(handoff.id, { role: 'system', text: `${agentName} disconnected; back in the queue` });
+    if (await this.o.agents.get(agentName)) await this.o.agents.setPresence(agentName, 'offline');
+    for (const handoff of await this.o.store.activeFor(agentName)) {
+      if (!await this.o.store.requeue(handoff.id)) continue;
+      await this.o.store.append(handoff.id, { role: 'system', text: `${agentName} disconnected; back in the queue` });
       this.o.logger.info({ event: 'handoff.requeued', handoff: handoff.id, agent: agentName }, 'agent disconnected; handoff back in the queue');
-      const back = this.o.store.get(handoff.id)!;
+      const back = (await this.o.store.get(handoff.id))!;
       await this.toUser(back, async (context) => {
         await context.sendActivity(replies.handoffNote('handoff.agentLeft', back.locale, { agent: agentName }));
         await this.showQueueCard(context, back, true);
@@ -608,17 +611,17 @@ export class HandoffService implements ConsoleBackend {
     this.events.emit(agentName ? `agent:${agentName}` : 'all', event);
   }
 
-  private emitHandoff(id: string): void {
-    const handoff = this.o.store.get(id);
+  private async emitHandoff(id: string): Promise<void> {
+    const handoff = await this.o.store.get(id);
     if (handoff) this.emit({ type: 'handoff', handoff: publicView(handoff) }, handoff.agentName);
   }
 
-  dashboard(hours: number): Dashboard {
+  async dashboard(hours: number): Promise<Dashboard> {
     const now = this.o.clock();
     const startHour = Math.floor(now.getTime() / 3_600_000) - (hours - 1);
     const since = new Date(startHour * 3_600_000);
-    const rows = this.o.store.since(since);
-    const feedback = this.o.searchFeedback?.(since) ?? [];
+    const rows = await this.o.store.since(since);
+    const feedback = (await this.o.searchFeedback?.(since)) ?? [];
     const series: DashboardHour[] = Array.from({ length: hours }, (_, i) => ({
       start: new Date((startHour + i) * 3_600_000).toISOString(),
       handoffs: 0,
@@ -641,17 +644,19 @@ export class HandoffService implements ConsoleBackend {
       if (series[i]) series[i][f.helpful ? 'selfService' : 'notHelped'] += 1;
     }
     series.forEach((s, i) => (s.averageWaitSeconds = waits[i].length ? Math.round(waits[i].reduce((a, b) => a + b, 0) / waits[i].length) : null));
-    return { hours: series, queues: this.queueSnapshot(rows.map((h) => h.queue)) };
+    return { hours: series, queues: await this.queueSnapshot(rows.map((h) => h.queue)) };
   }
 
   /** Queues with people waiting, queues agents are assigned to, and any `also` named: the dashboard's and the metrics' view. */
-  queueSnapshot(also: string[] = []): QueueNow[] {
-    const names = new Set([...this.o.store.waiting().map((h) => h.queue), ...this.o.agents.list().flatMap((a) => a.queues.filter((q) => q !== '*')), ...also]);
-    return [...names].sort().map((queue) => {
-      const waiting = this.o.store.waiting(queue).length;
-      const next = this.estimate(queue, waiting);
-      return { queue, waiting, onlineAgents: this.onlineAgents(queue).length, expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null };
-    });
+  async queueSnapshot(also: string[] = []): Promise<QueueNow[]> {
+    const names = new Set([...(await this.o.store.waiting()).map((h) => h.queue), ...(await this.o.agents.list()).flatMap((a) => a.queues.filter((q) => q !== '*')), ...also]);
+    const snapshot: QueueNow[] = [];
+    for (const queue of [...names].sort()) {
+      const waiting = (await this.o.store.waiting(queue)).length;
+      const next = await this.estimate(queue, waiting);
+      snapshot.push({ queue, waiting, onlineAgents: (await this.onlineAgents(queue)).length, expectedWaitMinutes: Number.isFinite(next.minutes) ? next.minutes : null });
+    }
+    return snapshot;
   }
 
   /** Stops the disconnect timers (shutdown). */

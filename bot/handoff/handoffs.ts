@@ -1,7 +1,7 @@
 // Handoffs in the database: one open handoff per conversation (a unique index), FIFO per queue, and
 // accept as a single conditional UPDATE so two agents accepting at once get one winner.
 import crypto from 'node:crypto';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase, SqlSession } from '../storage/sql';
 import type { Handoff, HandoffStatus, HandoffSummary, HandoffTrigger, PinStatus, TranscriptAttachment, TranscriptEntry, TranscriptRole } from './types';
 
 /** Transcript text is capped per entry; a chat message fits in far less. */
@@ -84,148 +84,167 @@ const entryFromRow = (r: { at: string; role: TranscriptRole; name: string | null
 
 export class HandoffStore {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Opens a handoff, or returns the conversation's open one (created: false). */
-  open(input: NewHandoff): { handoff: StoredHandoff; created: boolean } {
+  open(input: NewHandoff): Promise<{ handoff: StoredHandoff; created: boolean }> {
     const now = this.clock().toISOString();
-    const open = this.db.transaction(() => {
-      const existing = this.openFor(input.conversationKey);
+    return this.db.transaction(async (tx) => {
+      const existing = await this.openIn(tx, input.conversationKey);
       if (existing) return { handoff: existing, created: false };
       const id = crypto.randomUUID();
-      const { next } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoffs').get() as { next: number };
-      this.db
-        .prepare(
-          `INSERT INTO handoffs (id, seq, conversation_key, conversation_reference, queue, locale, trigger, mode, status, summary, request_number, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?)`,
-        )
-        .run(id, next, input.conversationKey, JSON.stringify(input.conversationReference ?? null), input.queue, input.locale, input.trigger, input.mode ?? 'internal', JSON.stringify(input.summary), input.requestNumber ?? null, now);
-      for (const entry of input.transcript) this.insertEntry(id, entry);
-      return { handoff: this.get(id)!, created: true };
+      // seq orders every queue; the transaction makes taking the next one safe across instances.
+      const { next } = (await tx.get<{ next: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoffs'))!;
+      const row = (await tx.get<Row>(
+        `INSERT INTO handoffs (id, seq, conversation_key, conversation_reference, queue, locale, trigger, mode, status, summary, request_number, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?) RETURNING *`,
+        [id, next, input.conversationKey, JSON.stringify(input.conversationReference ?? null), input.queue, input.locale, input.trigger, input.mode ?? 'internal', JSON.stringify(input.summary), input.requestNumber ?? null, now],
+      ))!;
+      for (const entry of input.transcript) await this.insertEntry(tx, id, entry);
+      return { handoff: fromRow(row), created: true };
     });
-    return open.immediate();
   }
 
-  get(id: string): StoredHandoff | undefined {
-    const row = this.db.prepare('SELECT * FROM handoffs WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<StoredHandoff | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM handoffs WHERE id = ?', [id]);
     return row ? fromRow(row) : undefined;
   }
 
   /** The conversation's waiting or active handoff. */
-  openFor(conversationKey: string): StoredHandoff | undefined {
-    const row = this.db.prepare("SELECT * FROM handoffs WHERE conversation_key = ? AND status IN ('waiting', 'active')").get(conversationKey) as Row | undefined;
+  openFor(conversationKey: string): Promise<StoredHandoff | undefined> {
+    return this.openIn(this.db, conversationKey);
+  }
+
+  private async openIn(session: SqlSession, conversationKey: string): Promise<StoredHandoff | undefined> {
+    const row = await session.get<Row>("SELECT * FROM handoffs WHERE conversation_key = ? AND status IN ('waiting', 'active')", [conversationKey]);
     return row ? fromRow(row) : undefined;
   }
 
   /** Waiting handoffs, first come first served; one queue or all. */
-  waiting(queue?: string): StoredHandoff[] {
+  async waiting(queue?: string): Promise<StoredHandoff[]> {
     const rows = queue
-      ? this.db.prepare("SELECT * FROM handoffs WHERE status = 'waiting' AND mode = 'internal' AND queue = ? ORDER BY seq").all(queue)
-      : this.db.prepare("SELECT * FROM handoffs WHERE status = 'waiting' AND mode = 'internal' ORDER BY queue, seq").all();
-    return (rows as Row[]).map(fromRow);
+      ? await this.db.all<Row>("SELECT * FROM handoffs WHERE status = 'waiting' AND mode = 'internal' AND queue = ? ORDER BY seq", [queue])
+      : await this.db.all<Row>("SELECT * FROM handoffs WHERE status = 'waiting' AND mode = 'internal' ORDER BY queue, seq");
+    return rows.map(fromRow);
   }
 
   /** 1 for the next to be taken; 0 when no longer waiting. */
-  position(handoff: Pick<Handoff, 'id' | 'queue'>): number {
-    const row = this.db.prepare("SELECT seq, status FROM handoffs WHERE id = ?").get(handoff.id) as { seq: number; status: HandoffStatus } | undefined;
-    if (!row || row.status !== 'waiting') return 0;
-    const { ahead } = this.db.prepare("SELECT COUNT(*) AS ahead FROM handoffs WHERE queue = ? AND status = 'waiting' AND mode = 'internal' AND seq < ?").get(handoff.queue, row.seq) as { ahead: number };
-    return ahead + 1;
+  async position(handoff: Pick<Handoff, 'id' | 'queue'>): Promise<number> {
+    const row = await this.db.get<{ position: number | null }>(
+      `SELECT CASE WHEN h.status = 'waiting' THEN
+                (SELECT COUNT(*) FROM handoffs o WHERE o.queue = h.queue AND o.status = 'waiting' AND o.mode = 'internal' AND o.seq < h.seq) + 1
+              ELSE 0 END AS position
+       FROM handoffs h WHERE h.id = ?`,
+      [handoff.id],
+    );
+    return row?.position ?? 0;
   }
 
-  activeFor(agentName: string): StoredHandoff[] {
-    return (this.db.prepare("SELECT * FROM handoffs WHERE agent_name = ? AND status = 'active' ORDER BY accepted_at").all(agentName) as Row[]).map(fromRow);
+  async activeFor(agentName: string): Promise<StoredHandoff[]> {
+    return (await this.db.all<Row>("SELECT * FROM handoffs WHERE agent_name = ? AND status = 'active' ORDER BY accepted_at", [agentName])).map(fromRow);
   }
 
   /** Handoffs created since, for the arrival rate of a queue. */
-  arrivals(queue: string, since: Date): Date[] {
-    return (this.db.prepare('SELECT created_at FROM handoffs WHERE queue = ? AND created_at >= ?').all(queue, since.toISOString()) as { created_at: string }[]).map((r) => new Date(r.created_at));
+  async arrivals(queue: string, since: Date): Promise<Date[]> {
+    return (await this.db.all<{ created_at: string }>('SELECT created_at FROM handoffs WHERE queue = ? AND created_at >= ?', [queue, since.toISOString()])).map((r) => new Date(r.created_at));
   }
 
   /** Exactly one agent wins: the UPDATE only matches while the handoff is still waiting. */
-  accept(id: string, agentName: string): { ok: true; handoff: StoredHandoff } | { ok: false; reason: 'taken'; by: string } | { ok: false; reason: 'gone' } {
-    const changed = this.db
-      .prepare("UPDATE handoffs SET status = 'active', agent_name = ?, accepted_at = ? WHERE id = ? AND status = 'waiting'")
-      .run(agentName, this.clock().toISOString(), id).changes;
-    const handoff = this.get(id);
-    if (changed === 1 && handoff) return { ok: true, handoff };
+  async accept(id: string, agentName: string): Promise<{ ok: true; handoff: StoredHandoff } | { ok: false; reason: 'taken'; by: string } | { ok: false; reason: 'gone' }> {
+    const won = await this.db.get<Row>("UPDATE handoffs SET status = 'active', agent_name = ?, accepted_at = ? WHERE id = ? AND status = 'waiting' RETURNING *", [
+      agentName,
+      this.clock().toISOString(),
+      id,
+    ]);
+    if (won) return { ok: true, handoff: fromRow(won) };
+    const handoff = await this.get(id);
     if (handoff?.status === 'active' && handoff.agentName) return { ok: false, reason: 'taken', by: handoff.agentName };
     return { ok: false, reason: 'gone' };
   }
 
   /** Back to the queue (the agent went away); keeps its place by its original order. */
-  requeue(id: string): boolean {
-    return this.db.prepare("UPDATE handoffs SET status = 'waiting', agent_name = NULL, accepted_at = NULL WHERE id = ? AND status = 'active'").run(id).changes === 1;
+  async requeue(id: string): Promise<boolean> {
+    return (await this.db.run("UPDATE handoffs SET status = 'waiting', agent_name = NULL, accepted_at = NULL WHERE id = ? AND status = 'active'", [id])).changes === 1;
   }
 
   /** Ends an open handoff; false when it was already closed. */
-  close(id: string, status: 'ended' | 'cancelled', by: string): boolean {
-    return (
-      this.db.prepare("UPDATE handoffs SET status = ?, ended_at = ?, ended_by = ? WHERE id = ? AND status IN ('waiting', 'active')").run(status, this.clock().toISOString(), by.slice(0, 100), id)
-        .changes === 1
-    );
+  async close(id: string, status: 'ended' | 'cancelled', by: string): Promise<boolean> {
+    const closed = await this.db.run("UPDATE handoffs SET status = ?, ended_at = ?, ended_by = ? WHERE id = ? AND status IN ('waiting', 'active')", [
+      status,
+      this.clock().toISOString(),
+      by.slice(0, 100),
+      id,
+    ]);
+    return closed.changes === 1;
   }
 
   /** External hub accepted: the handoff is active without one of our agents. */
-  markExternalAccepted(id: string): boolean {
-    return this.db.prepare("UPDATE handoffs SET status = 'active', accepted_at = ? WHERE id = ? AND status = 'waiting'").run(this.clock().toISOString(), id).changes === 1;
+  async markExternalAccepted(id: string): Promise<boolean> {
+    return (await this.db.run("UPDATE handoffs SET status = 'active', accepted_at = ? WHERE id = ? AND status = 'waiting'", [this.clock().toISOString(), id])).changes === 1;
   }
 
-  setPin(id: string, status: PinStatus, organisation?: string): void {
-    this.db.prepare('UPDATE handoffs SET pin_status = ?, pin_organisation = COALESCE(?, pin_organisation) WHERE id = ?').run(status, organisation ?? null, id);
+  async setPin(id: string, status: PinStatus, organisation?: string): Promise<void> {
+    await this.db.run('UPDATE handoffs SET pin_status = ?, pin_organisation = COALESCE(?, pin_organisation) WHERE id = ?', [status, organisation ?? null, id]);
   }
 
-  setRequest(id: string, requestNumber: string): void {
-    const handoff = this.get(id);
-    if (!handoff) return;
-    const summary = { ...handoff.summary, requestNumber };
-    this.db.prepare('UPDATE handoffs SET request_number = ?, summary = ? WHERE id = ?').run(requestNumber, JSON.stringify(summary), id);
+  async setRequest(id: string, requestNumber: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = await tx.get<Row>('SELECT * FROM handoffs WHERE id = ?', [id]);
+      if (!row) return;
+      const summary = { ...fromRow(row).summary, requestNumber };
+      await tx.run('UPDATE handoffs SET request_number = ?, summary = ? WHERE id = ?', [requestNumber, JSON.stringify(summary), id]);
+    });
   }
 
-  updateSummary(id: string, summary: HandoffSummary): void {
-    this.db.prepare('UPDATE handoffs SET summary = ? WHERE id = ?').run(JSON.stringify(summary), id);
+  async updateSummary(id: string, summary: HandoffSummary): Promise<void> {
+    await this.db.run('UPDATE handoffs SET summary = ? WHERE id = ?', [JSON.stringify(summary), id]);
   }
 
   /** Handoffs created since, or accepted since, for the dashboard. */
-  since(since: Date): StoredHandoff[] {
+  async since(since: Date): Promise<StoredHandoff[]> {
     const iso = since.toISOString();
-    return (this.db.prepare('SELECT * FROM handoffs WHERE created_at >= ? OR accepted_at >= ? ORDER BY seq').all(iso, iso) as Row[]).map(fromRow);
+    return (await this.db.all<Row>('SELECT * FROM handoffs WHERE created_at >= ? OR accepted_at >= ? ORDER BY seq', [iso, iso])).map(fromRow);
   }
 
-  setQueueCard(id: string, activityId: string | undefined): void {
-    this.db.prepare('UPDATE handoffs SET queue_card_id = ? WHERE id = ?').run(activityId ?? null, id);
+  async setQueueCard(id: string, activityId: string | undefined): Promise<void> {
+    await this.db.run('UPDATE handoffs SET queue_card_id = ? WHERE id = ?', [activityId ?? null, id]);
   }
 
-  setTeamsThread(id: string, thread: StoredHandoff['teamsThread']): void {
-    this.db.prepare('UPDATE handoffs SET teams_thread = ? WHERE id = ?').run(thread ? JSON.stringify(thread) : null, id);
+  async setTeamsThread(id: string, thread: StoredHandoff['teamsThread']): Promise<void> {
+    await this.db.run('UPDATE handoffs SET teams_thread = ? WHERE id = ?', [thread ? JSON.stringify(thread) : null, id]);
   }
 
   /** The handoff whose Teams thread this is (agents reply in the card's thread). */
-  byTeamsActivity(activityId: string): StoredHandoff | undefined {
-    const row = this.db.prepare("SELECT * FROM handoffs WHERE json_extract(teams_thread, '$.activityId') = ? ORDER BY seq DESC LIMIT 1").get(activityId) as Row | undefined;
+  async byTeamsActivity(activityId: string): Promise<StoredHandoff | undefined> {
+    const row = await this.db.get<Row>(`SELECT * FROM handoffs WHERE ${this.db.jsonText('teams_thread', 'activityId')} = ? ORDER BY seq DESC LIMIT 1`, [activityId]);
     return row ? fromRow(row) : undefined;
   }
 
-  append(id: string, entry: Omit<TranscriptEntry, 'at'> & { at?: string }): TranscriptEntry {
+  async append(id: string, entry: Omit<TranscriptEntry, 'at'> & { at?: string }): Promise<TranscriptEntry> {
     const stored = { ...entry, at: entry.at ?? this.clock().toISOString(), text: entry.text.slice(0, MAX_TRANSCRIPT_TEXT) };
-    this.insertEntry(id, stored);
+    await this.insertEntry(this.db, id, stored);
     return stored;
   }
 
-  transcript(id: string): TranscriptEntry[] {
-    return (this.db.prepare('SELECT at, role, name, text, attachments FROM handoff_transcript WHERE handoff_id = ? ORDER BY id').all(id) as Parameters<typeof entryFromRow>[0][]).map(entryFromRow);
+  async transcript(id: string): Promise<TranscriptEntry[]> {
+    return (await this.db.all<Parameters<typeof entryFromRow>[0]>('SELECT at, role, name, text, attachments FROM handoff_transcript WHERE handoff_id = ? ORDER BY id', [id])).map(entryFromRow);
   }
 
   /** Handoffs linked to a request, newest first: the request's chats. */
-  forRequest(requestNumber: string): StoredHandoff[] {
-    return (this.db.prepare('SELECT * FROM handoffs WHERE request_number = ? ORDER BY seq DESC').all(requestNumber) as Row[]).map(fromRow);
+  async forRequest(requestNumber: string): Promise<StoredHandoff[]> {
+    return (await this.db.all<Row>('SELECT * FROM handoffs WHERE request_number = ? ORDER BY seq DESC', [requestNumber])).map(fromRow);
   }
 
-  private insertEntry(id: string, entry: TranscriptEntry): void {
-    this.db
-      .prepare('INSERT INTO handoff_transcript (handoff_id, at, role, name, text, attachments) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, entry.at, entry.role, entry.name?.slice(0, 200) ?? null, entry.text.slice(0, MAX_TRANSCRIPT_TEXT), entry.attachments?.length ? JSON.stringify(entry.attachments) : null);
+  private async insertEntry(session: SqlSession, id: string, entry: TranscriptEntry): Promise<void> {
+    await session.run('INSERT INTO handoff_transcript (handoff_id, at, role, name, text, attachments) VALUES (?, ?, ?, ?, ?, ?)', [
+      id,
+      entry.at,
+      entry.role,
+      entry.name?.slice(0, 200) ?? null,
+      entry.text.slice(0, MAX_TRANSCRIPT_TEXT),
+      entry.attachments?.length ? JSON.stringify(entry.attachments) : null,
+    ]);
   }
 }

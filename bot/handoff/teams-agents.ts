@@ -18,7 +18,7 @@ import {
 import type { ConnectorClient } from 'botframework-connector';
 import type { Logger } from '../logger';
 import type { Agent, AgentStore, Presence } from '../agents/agents';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase } from '../storage/sql';
 import { CARD_VERSION, escapeMarkdown } from '../../cards/render';
 import { SKIP_CONVERSATION_LOG } from './conversation-log';
 import type { ContinueConversation, AgentChannel, HandoffService } from './handoff-service';
@@ -107,7 +107,7 @@ export interface ThreadReference {
 export type CreateThread = (channel: ChannelReference, activity: Partial<Activity>) => Promise<ThreadReference>;
 
 export interface TeamsAgentsOptions {
-  db: SqliteDatabase;
+  db: SqlDatabase;
   agents: Pick<AgentStore, 'list'>;
   handoffs: Pick<HandoffService, 'store' | 'accept' | 'send' | 'end' | 'sendPin' | 'setPresence' | 'subscribe'>;
   continueConversation: ContinueConversation;
@@ -189,20 +189,22 @@ export class TeamsAgents implements AgentChannel {
   private readonly turn = new AsyncLocalStorage<TurnScope>();
   private readonly subscriptions = new Map<string, () => void>();
 
-  constructor(private readonly o: TeamsAgentsOptions) {
-    // PIN outcomes reach agents as console events; follow every Teams agent's.
-    for (const agent of o.agents.list()) if (agent.aadObjectId) this.follow(agent.name);
+  constructor(private readonly o: TeamsAgentsOptions) {}
+
+  /** PIN outcomes reach agents as console events; follow every Teams agent's. */
+  async start(): Promise<void> {
+    for (const agent of await this.o.agents.list()) if (agent.aadObjectId) this.follow(agent.name);
   }
 
   // ---- the registered channel ----
 
   /** The registered agents' channel, if any. */
-  channel(): ChannelReference | undefined {
-    const row = this.o.db.prepare("SELECT conversation_reference FROM agent_channels WHERE id = 'default'").get() as { conversation_reference: string } | undefined;
+  async channel(): Promise<ChannelReference | undefined> {
+    const row = await this.o.db.get<{ conversation_reference: string }>("SELECT conversation_reference FROM agent_channels WHERE id = 'default'");
     return row ? (JSON.parse(row.conversation_reference) as ChannelReference) : undefined;
   }
 
-  private register(activity: Activity, agent: Agent): ChannelReference {
+  private async register(activity: Activity, agent: Agent): Promise<ChannelReference> {
     const channelData = (activity.channelData ?? {}) as { channel?: { id?: string; name?: string }; team?: { id?: string }; teamsChannelId?: string; teamsTeamId?: string; tenant?: { id?: string } };
     const conversationId = channelConversationId(activity.conversation.id);
     const tenantId = activity.conversation.tenantId ?? channelData.tenant?.id;
@@ -215,21 +217,20 @@ export class TeamsAgents implements AgentChannel {
       teamId: channelData.team?.id ?? channelData.teamsTeamId,
       tenantId,
     };
-    this.o.db
-      .prepare(
-        `INSERT INTO agent_channels (id, conversation_reference, registered_by, registered_at) VALUES ('default', ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET conversation_reference = excluded.conversation_reference, registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
-      )
-      .run(JSON.stringify(reference), agent.name, (this.o.clock ?? (() => new Date()))().toISOString());
+    await this.o.db.run(
+      `INSERT INTO agent_channels (id, conversation_reference, registered_by, registered_at) VALUES ('default', ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET conversation_reference = excluded.conversation_reference, registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
+      [JSON.stringify(reference), agent.name, (this.o.clock ?? (() => new Date()))().toISOString()],
+    );
     this.o.logger.info({ event: 'agents.channel_registered', agent: agent.name, channel: reference.teamsChannelId }, 'agents channel registered');
     return reference;
   }
 
   /** Teams identities only count from Teams: another channel could put any aadObjectId in `from`. */
-  private agentOf(activity: Activity): Agent | undefined {
+  private async agentOf(activity: Activity): Promise<Agent | undefined> {
     if (activity.channelId !== 'msteams') return undefined;
     const id = activity.from?.aadObjectId?.toLowerCase();
-    return id ? this.o.agents.list().find((a) => a.aadObjectId === id) : undefined;
+    return id ? (await this.o.agents.list()).find((a) => a.aadObjectId === id) : undefined;
   }
 
   private inRegisteredChannel(activity: Activity, channel: ChannelReference | undefined): boolean {
@@ -242,29 +243,29 @@ export class TeamsAgents implements AgentChannel {
   // ---- AgentChannel: called by HandoffService ----
 
   async opened(handoff: StoredHandoff): Promise<void> {
-    const channel = this.channel();
+    const channel = await this.channel();
     if (!channel) return;
-    const card = handoffCard(handoff, this.o.handoffs.store.transcript(handoff.id));
+    const card = handoffCard(handoff, await this.o.handoffs.store.transcript(handoff.id));
     const thread = await this.o.createThread(channel, { type: ActivityTypes.Message, summary: AGENT_STRINGS.cardTitle(handoff.queue), attachments: [card] } as Partial<Activity>);
-    this.o.handoffs.store.setTeamsThread(handoff.id, thread);
+    await this.o.handoffs.store.setTeamsThread(handoff.id, thread);
     this.o.logger.info({ event: 'handoff.teams_posted', handoff: handoff.id }, 'handoff card posted to the agents channel');
   }
 
   async changed(handoff: StoredHandoff): Promise<void> {
-    const current = this.o.handoffs.store.get(handoff.id) ?? handoff;
+    const current = (await this.o.handoffs.store.get(handoff.id)) ?? handoff;
     const thread = current.teamsThread;
     if (!thread) return;
     if (current.status === 'active' && current.agentName) this.follow(current.agentName);
     const note =
       current.status === 'ended' ? AGENT_STRINGS.endedNote(current.endedBy) : current.status === 'cancelled' ? AGENT_STRINGS.cancelledNote : current.status === 'waiting' ? AGENT_STRINGS.requeuedNote : undefined;
     await this.inThread(thread, async (context) => {
-      await context.updateActivity({ type: ActivityTypes.Message, id: thread.activityId, attachments: [this.cardFor(current)] });
+      await context.updateActivity({ type: ActivityTypes.Message, id: thread.activityId, attachments: [await this.cardFor(current)] });
       if (note) await context.sendActivity({ type: ActivityTypes.Message, text: note, textFormat: 'plain' });
     });
   }
 
   async message(handoff: StoredHandoff, entry: TranscriptEntry): Promise<void> {
-    const thread = this.o.handoffs.store.get(handoff.id)?.teamsThread ?? handoff.teamsThread;
+    const thread = (await this.o.handoffs.store.get(handoff.id))?.teamsThread ?? handoff.teamsThread;
     if (!thread) return;
     // The agent's own words from this thread: Teams already shows them.
     if (entry.role === 'agent' && this.turn.getStore()?.relaying === handoff.id) return;
@@ -285,8 +286,8 @@ export class TeamsAgents implements AgentChannel {
     // SupportBot has usually removed the bot's mention already; this is for callers that have not.
     const raw = ((activity.text && activity.recipient ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '').trim();
     const command = raw.replace(/<at>[^<]*<\/at>/gi, ' ').replace(/\s+/g, ' ').trim();
-    const agent = this.agentOf(activity);
-    const channel = this.channel();
+    const agent = await this.agentOf(activity);
+    const channel = await this.channel();
 
     if (REGISTER.test(command)) {
       return this.scoped(context, async () => {
@@ -294,14 +295,14 @@ export class TeamsAgents implements AgentChannel {
           await this.reply(context, AGENT_STRINGS.notAgentRegister);
           return;
         }
-        const registered = this.register(activity, agent);
+        const registered = await this.register(activity, agent);
         const name = (activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name ?? '';
         await this.reply(context, AGENT_STRINGS.registered(name || (registered.teamsChannelId === registered.teamId ? 'General' : '')));
       });
     }
 
     const rootId = threadRootId(activity.conversation.id);
-    const handoff = rootId ? this.o.handoffs.store.byTeamsActivity(rootId) : undefined;
+    const handoff = rootId ? await this.o.handoffs.store.byTeamsActivity(rootId) : undefined;
     const threadConversation = (handoff?.teamsThread?.reference as Partial<ConversationReference> | undefined)?.conversation?.id;
     // The root id alone could repeat across channels: the thread must be in the card's channel too.
     if (handoff && threadConversation && channelConversationId(threadConversation) === channelConversationId(activity.conversation.id)) {
@@ -312,7 +313,7 @@ export class TeamsAgents implements AgentChannel {
     return this.scoped(context, async () => {
       const presence = PRESENCE.exec(command)?.[1]?.toLowerCase() as Presence | undefined;
       if (presence && agent) {
-        this.o.handoffs.setPresence(agent.name, presence);
+        await this.o.handoffs.setPresence(agent.name, presence);
         await this.reply(context, AGENT_STRINGS.presence(agent.name, presence));
       } else if (presence) {
         await this.reply(context, AGENT_STRINGS.notAgent);
@@ -326,7 +327,7 @@ export class TeamsAgents implements AgentChannel {
     if (!agent) return this.reply(context, handoff.status === 'active' && handoff.agentName ? AGENT_STRINGS.ownerOnly(handoff.agentName) : AGENT_STRINGS.notAgent);
     const presence = PRESENCE.exec(command)?.[1]?.toLowerCase() as Presence | undefined;
     if (presence) {
-      this.o.handoffs.setPresence(agent.name, presence);
+      await this.o.handoffs.setPresence(agent.name, presence);
       return this.reply(context, AGENT_STRINGS.presence(agent.name, presence));
     }
     if (handoff.status === 'waiting') return this.reply(context, AGENT_STRINGS.acceptFirst);
@@ -359,16 +360,16 @@ export class TeamsAgents implements AgentChannel {
     const data = invoke.action.data as { handoffId?: unknown } | undefined;
     const id = typeof data?.handoffId === 'string' ? data.handoffId.slice(0, 100) : '';
     return this.within(context, async () => {
-      const handoff = id ? this.o.handoffs.store.get(id) : undefined;
+      const handoff = id ? await this.o.handoffs.store.get(id) : undefined;
       if (!handoff) return this.messageResponse(AGENT_STRINGS.gone);
-      const agent = this.agentOf(context.activity);
+      const agent = await this.agentOf(context.activity);
       if (!agent) return this.messageResponse(AGENT_STRINGS.notAgentAccept);
       if (!(agent.queues.includes('*') || agent.queues.includes(handoff.queue)) || !agent.languages.includes(handoff.locale)) {
         return this.cardResponse(handoff, AGENT_STRINGS.notYourQueue(handoff.queue));
       }
       // On success HandoffService calls changed(), which updates the card for everyone through this turn.
       const result = await this.o.handoffs.accept(id, agent.name);
-      const now = this.o.handoffs.store.get(id) ?? handoff;
+      const now = (await this.o.handoffs.store.get(id)) ?? handoff;
       if (result.ok) {
         this.o.logger.info({ event: 'handoff.teams_accepted', handoff: id, agent: agent.name }, 'handoff accepted in Teams');
         return this.cardResponse(now);
@@ -385,12 +386,12 @@ export class TeamsAgents implements AgentChannel {
 
   // ---- helpers ----
 
-  private cardFor(handoff: StoredHandoff, note?: string): Attachment {
-    return handoffCard(handoff, this.o.handoffs.store.transcript(handoff.id), { note });
+  private async cardFor(handoff: StoredHandoff, note?: string): Promise<Attachment> {
+    return handoffCard(handoff, await this.o.handoffs.store.transcript(handoff.id), { note });
   }
 
-  private cardResponse(handoff: StoredHandoff, note?: string): AdaptiveCardInvokeResponse {
-    return { statusCode: 200, type: ADAPTIVE, value: this.cardFor(handoff, note).content };
+  private async cardResponse(handoff: StoredHandoff, note?: string): Promise<AdaptiveCardInvokeResponse> {
+    return { statusCode: 200, type: ADAPTIVE, value: (await this.cardFor(handoff, note)).content };
   }
 
   private messageResponse(text: string): AdaptiveCardInvokeResponse {
@@ -428,12 +429,15 @@ export class TeamsAgents implements AgentChannel {
     if (this.subscriptions.has(agentName)) return;
     const off = this.o.handoffs.subscribe(agentName, (event: ConsoleEvent) => {
       if (event.type !== 'pin' || event.status === 'sent') return;
-      const handoff = this.o.handoffs.store.get(event.handoffId);
-      if (!handoff?.teamsThread) return;
-      const text = event.status === 'verified' ? AGENT_STRINGS.pinVerified(handoff.summary.organisation?.name) : AGENT_STRINGS.pinNotVerified;
-      void this.inThread(handoff.teamsThread, async (context) => {
-        await context.sendActivity({ type: ActivityTypes.Message, text: AGENT_STRINGS.note(text), textFormat: 'plain' });
-      }).catch((err: unknown) => this.o.logger.warn({ err, handoff: handoff.id }, 'could not post the PIN outcome to the Teams thread'));
+      const post = async () => {
+        const handoff = await this.o.handoffs.store.get(event.handoffId);
+        if (!handoff?.teamsThread) return;
+        const text = event.status === 'verified' ? AGENT_STRINGS.pinVerified(handoff.summary.organisation?.name) : AGENT_STRINGS.pinNotVerified;
+        await this.inThread(handoff.teamsThread, async (context) => {
+          await context.sendActivity({ type: ActivityTypes.Message, text: AGENT_STRINGS.note(text), textFormat: 'plain' });
+        });
+      };
+      void post().catch((err: unknown) => this.o.logger.warn({ err, handoff: event.handoffId }, 'could not post the PIN outcome to the Teams thread'));
     });
     this.subscriptions.set(agentName, off);
   }

@@ -112,11 +112,11 @@ export class HandoffError extends Error {
 /** What the agent console needs from the handoff service. */
 export interface ConsoleBackend {
   /** Queues the agent serves (by their queues and languages), with who waits in each. */
-  queuesFor(agent: Agent): QueueView[];
+  queuesFor(agent: Agent): Promise<QueueView[]>;
   /** Conversations this agent has accepted and not ended. */
-  mine(agentName: string): Handoff[];
-  get(id: string): Handoff | undefined;
-  transcript(id: string): TranscriptEntry[];
+  mine(agentName: string): Promise<Handoff[]>;
+  get(id: string): Promise<Handoff | undefined>;
+  transcript(id: string): Promise<TranscriptEntry[]>;
   accept(id: string, agentName: string): Promise<AcceptResult>;
   /** Throws HandoffError when the handoff is not this agent's active one. */
   send(id: string, agentName: string, text: string): Promise<void>;
@@ -125,9 +125,9 @@ export interface ConsoleBackend {
   sendPin(id: string, agentName: string, input: { organisation: string; via: 'email' | 'phone' }): Promise<{ outcome: 'sent' | 'rate-limited'; destination: string }>;
   updateRequest(id: string, agentName: string, change: { status?: RequestStatus; note?: string }): Promise<ServiceRequest>;
   end(id: string, agentName: string): Promise<void>;
-  setPresence(agentName: string, presence: Presence): void;
+  setPresence(agentName: string, presence: Presence): Promise<void>;
   /** A console connected (event stream open); the returned function is called when it closes. */
   connected(agentName: string): () => void;
   subscribe(agentName: string, listener: (event: ConsoleEvent) => void): () => void;
-  dashboard(hours: number): Dashboard;
+  dashboard(hours: number): Promise<Dashboard>;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, readEnvironment } from '../config';
-import { openDatabase } from '../storage/database';
+import { openConfiguredDatabase } from '../storage/database';
 import { OrganisationError, OrganisationStore } from './organisations';
 
 function fromFlags(v: Record<string, string | string[] | boolean | undefined>) {
@@ -26,7 +26,7 @@ function fromFlags(v: Record<string, string | string[] | boolean | undefined>) {
   };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -49,21 +49,21 @@ function main(argv: string[]): number {
     },
   });
   const config = parseConfig(readEnvironment(process.env));
-  const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+  const db = await openConfiguredDatabase(config);
   const store = new OrganisationStore(db);
   try {
     switch (command) {
       case 'add': {
         const input = values.file ? JSON.parse(fs.readFileSync(values.file, 'utf8')) : fromFlags(values);
         const inputs = Array.isArray(input) ? input : [input];
-        for (const org of inputs) console.log(`saved ${store.save(org).id}`);
+        for (const org of inputs) console.log(`saved ${(await store.save(org)).id}`);
         return 0;
       }
       case 'list':
-        for (const org of store.list()) console.log(`${org.id}\t${org.name}\t${org.cloud}\t${org.country}\t${org.domains.join(',')}`);
+        for (const org of await store.list()) console.log(`${org.id}\t${org.name}\t${org.cloud}\t${org.country}\t${org.domains.join(',')}`);
         return 0;
       case 'show': {
-        const org = positionals[0] ? store.get(positionals[0]) : undefined;
+        const org = positionals[0] ? await store.get(positionals[0]) : undefined;
         if (!org) {
           console.error(`org: no organisation ${JSON.stringify(positionals[0] ?? '')}`);
           return 1;
@@ -72,7 +72,7 @@ function main(argv: string[]): number {
         return 0;
       }
       case 'remove':
-        if (!positionals[0] || !store.remove(positionals[0])) {
+        if (!positionals[0] || !(await store.remove(positionals[0]))) {
           console.error(`org: no organisation ${JSON.stringify(positionals[0] ?? '')}`);
           return 1;
         }
@@ -83,15 +83,15 @@ function main(argv: string[]): number {
         return 2;
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof OrganisationError || error instanceof ConfigError || error instanceof SyntaxError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`org: ${(error as Error).message}`);
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    const known = error instanceof OrganisationError || error instanceof ConfigError || error instanceof SyntaxError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`org: ${known ? error.message : error.message.split('\n')[0]}`);
     process.exitCode = 2;
-  } else throw error;
-}
+  },
+);

@@ -3,7 +3,7 @@
 // are unique across organisations so each identifies exactly one.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase } from '../storage/sql';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -68,68 +68,68 @@ export function parseOrganisation(input: unknown): Organisation {
 
 export class OrganisationStore {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Adds or replaces an organisation; fails when one of its identifiers belongs to another. */
-  save(input: unknown): Organisation {
+  async save(input: unknown): Promise<Organisation> {
     const org = parseOrganisation(input);
     const now = this.clock().toISOString();
-    const write = this.db.transaction(() => {
-      const identifiers = [...org.tenantIds.map((v) => ['tenant', v]), ...org.domains.map((v) => ['domain', v])];
+    const identifiers = [...org.tenantIds.map((v) => ['tenant', v]), ...org.domains.map((v) => ['domain', v])];
+    await this.db.transaction(async (tx) => {
       for (const [kind, value] of identifiers) {
-        const owner = this.db.prepare('SELECT organisation_id AS id FROM organisation_identifiers WHERE kind = ? AND value = ?').get(kind, value) as { id: string } | undefined;
+        const owner = await tx.get<{ id: string }>('SELECT organisation_id AS id FROM organisation_identifiers WHERE kind = ? AND value = ?', [kind, value]);
         if (owner && owner.id !== org.id) throw new OrganisationError(`${kind} ${value} already belongs to organisation ${owner.id}`);
       }
-      this.db
-        .prepare(
-          `INSERT INTO organisations (id, name, cloud, country, profile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, cloud = excluded.cloud, country = excluded.country,
-             profile = excluded.profile, updated_at = excluded.updated_at`,
-        )
-        .run(org.id, org.name, org.cloud, org.country, JSON.stringify(org), now, now);
-      this.db.prepare('DELETE FROM organisation_identifiers WHERE organisation_id = ?').run(org.id);
-      const insert = this.db.prepare('INSERT INTO organisation_identifiers (kind, value, organisation_id) VALUES (?, ?, ?)');
-      for (const [kind, value] of identifiers) insert.run(kind, value, org.id);
+      await tx.run(
+        `INSERT INTO organisations (id, name, cloud, country, profile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, cloud = excluded.cloud, country = excluded.country,
+           profile = excluded.profile, updated_at = excluded.updated_at`,
+        [org.id, org.name, org.cloud, org.country, JSON.stringify(org), now, now],
+      );
+      await tx.run('DELETE FROM organisation_identifiers WHERE organisation_id = ?', [org.id]);
+      for (const [kind, value] of identifiers) await tx.run('INSERT INTO organisation_identifiers (kind, value, organisation_id) VALUES (?, ?, ?)', [kind, value, org.id]);
     });
-    write.immediate();
     return org;
   }
 
-  get(id: string): Organisation | undefined {
-    const row = this.db.prepare('SELECT profile FROM organisations WHERE id = ?').get(id) as { profile: string } | undefined;
+  async get(id: string): Promise<Organisation | undefined> {
+    const row = await this.db.get<{ profile: string }>('SELECT profile FROM organisations WHERE id = ?', [id]);
     return row ? (JSON.parse(row.profile) as Organisation) : undefined;
   }
 
-  list(): Organisation[] {
-    return (this.db.prepare('SELECT profile FROM organisations ORDER BY id').all() as { profile: string }[]).map((r) => JSON.parse(r.profile) as Organisation);
+  async list(): Promise<Organisation[]> {
+    return (await this.db.all<{ profile: string }>('SELECT profile FROM organisations ORDER BY id')).map((r) => JSON.parse(r.profile) as Organisation);
   }
 
-  remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM organisations WHERE id = ?').run(id).changes === 1;
+  async remove(id: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM organisations WHERE id = ?', [id])).changes === 1;
   }
 
-  byTenant(tenantId: string): Organisation | undefined {
+  byTenant(tenantId: string): Promise<Organisation | undefined> {
     return this.byIdentifier('tenant', tenantId.toLowerCase());
   }
 
   /** A verified domain, or an email address at one. */
-  byDomain(domainOrEmail: string): Organisation | undefined {
+  byDomain(domainOrEmail: string): Promise<Organisation | undefined> {
     const domain = domainOrEmail.toLowerCase().split('@').pop() ?? '';
     return this.byIdentifier('domain', domain);
   }
 
   /** What a user typed to name their organisation: a tenant id, a domain or an email address. */
-  find(named: string): Organisation | undefined {
+  async find(named: string): Promise<Organisation | undefined> {
     const value = named.trim();
     if (value.length > 254) return undefined;
     return GUID.test(value) ? this.byTenant(value) : DOMAIN.test(value.split('@').pop() ?? '') ? this.byDomain(value) : undefined;
   }
 
-  private byIdentifier(kind: 'tenant' | 'domain', value: string): Organisation | undefined {
-    const row = this.db.prepare('SELECT organisation_id AS id FROM organisation_identifiers WHERE kind = ? AND value = ?').get(kind, value) as { id: string } | undefined;
-    return row ? this.get(row.id) : undefined;
+  private async byIdentifier(kind: 'tenant' | 'domain', value: string): Promise<Organisation | undefined> {
+    const row = await this.db.get<{ profile: string }>(
+      'SELECT o.profile FROM organisation_identifiers i JOIN organisations o ON o.id = i.organisation_id WHERE i.kind = ? AND i.value = ?',
+      [kind, value],
+    );
+    return row ? (JSON.parse(row.profile) as Organisation) : undefined;
   }
 
   /** Whether the Teams user (AAD object id) or email is one of the organisation's admins. */
@@ -167,8 +167,8 @@ export const DEMO_ORGANISATIONS: OrganisationInput[] = [
   },
 ];
 
-export function seedDemoOrganisations(store: OrganisationStore): number {
-  if (store.list().length > 0) return 0;
-  for (const org of DEMO_ORGANISATIONS) store.save(org);
+export async function seedDemoOrganisations(store: OrganisationStore): Promise<number> {
+  if ((await store.list()).length > 0) return 0;
+  for (const org of DEMO_ORGANISATIONS) await store.save(org);
   return DEMO_ORGANISATIONS.length;
 }

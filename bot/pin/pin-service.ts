@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Logger } from '../logger';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase, SqlSession } from '../storage/sql';
 import type { Organisation, OrganisationStore } from '../orgs/organisations';
 import { maskEmail, maskPhone } from './mask';
 import type { PinDelivery } from './delivery';
@@ -72,7 +72,7 @@ export class PinService {
   private readonly instanceId = crypto.randomUUID();
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly organisations: OrganisationStore,
     private readonly delivery: PinDelivery,
     private readonly logger: Logger,
@@ -96,7 +96,7 @@ export class PinService {
   }
 
   async request(request: PinRequest): Promise<PinRequestResult> {
-    const org = this.organisations.find(request.organisation);
+    const org = await this.organisations.find(request.organisation);
     const orgKey = this.orgKey(request.organisation, org);
     const destination = this.destinationFor(org, request);
     const now = this.clock();
@@ -108,35 +108,35 @@ export class PinService {
     const limitKey = key('sends', request.scope.channelId, request.scope.userId, orgKey);
     const windowStart = new Date(now.getTime() - this.settings.sendWindowMinutes * 60_000).toISOString();
     const deliverable = Boolean(org && destination.real);
-    const decide = this.db.transaction((): 'send' | 'duplicate' | 'rate-limited' => {
-      const seen = this.db.prepare('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?').get(request.activityKey) as
-        | { delivered_at: string | null; claimed_by: string | null }
-        | undefined;
+    const decision = await this.db.transaction(async (tx): Promise<'send' | 'duplicate' | 'rate-limited'> => {
+      const seen = await tx.get<{ delivered_at: string | null; claimed_by: string | null }>('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?', [request.activityKey]);
       // Delivered, or being delivered by this process right now: nothing more to send.
       if (seen && (seen.delivered_at || seen.claimed_by === this.instanceId)) return 'duplicate';
       if (seen) {
         // Recorded by a process that died before the message went out: send it now (with a new code).
-        this.db.prepare('UPDATE pin_sends SET claimed_by = ? WHERE activity_key = ?').run(this.instanceId, request.activityKey);
+        await tx.run('UPDATE pin_sends SET claimed_by = ? WHERE activity_key = ?', [this.instanceId, request.activityKey]);
       } else {
-        const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?').get(limitKey, windowStart) as { n: number };
+        const { n } = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?', [limitKey, windowStart]))!;
         if (n >= this.settings.maxSends) return 'rate-limited';
-        this.db
-          .prepare('INSERT INTO pin_sends (limit_key, activity_key, sent_at, claimed_by, delivered_at) VALUES (?, ?, ?, ?, ?)')
-          .run(limitKey, request.activityKey, now.toISOString(), this.instanceId, deliverable ? null : now.toISOString());
+        await tx.run('INSERT INTO pin_sends (limit_key, activity_key, sent_at, claimed_by, delivered_at) VALUES (?, ?, ?, ?, ?)', [
+          limitKey,
+          request.activityKey,
+          now.toISOString(),
+          this.instanceId,
+          deliverable ? null : now.toISOString(),
+        ]);
       }
       if (deliverable) {
         // A resend replaces the old code: one live code per scope.
-        this.db
-          .prepare(
-            `INSERT INTO pin_codes (scope, salt, hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)
-             ON CONFLICT (scope) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at,
-               expires_at = excluded.expires_at, attempts = 0, used_at = NULL`,
-          )
-          .run(this.codeScope(request.scope, orgKey), salt, hash, now.toISOString(), new Date(now.getTime() + this.settings.ttlMinutes * 60_000).toISOString());
+        await tx.run(
+          `INSERT INTO pin_codes (scope, salt, hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)
+           ON CONFLICT (scope) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at,
+             expires_at = excluded.expires_at, attempts = 0, used_at = NULL`,
+          [this.codeScope(request.scope, orgKey), salt, hash, now.toISOString(), new Date(now.getTime() + this.settings.ttlMinutes * 60_000).toISOString()],
+        );
       }
       return 'send';
     });
-    const decision = decide.immediate();
     if (decision !== 'duplicate') this.metrics?.pinSent(decision === 'rate-limited' ? 'rate-limited' : 'sent');
     if (decision === 'rate-limited') {
       this.logger.info({ event: 'pin.rate_limited' }, 'PIN send refused: too many sends');
@@ -144,7 +144,7 @@ export class PinService {
     }
     if (decision === 'send' && org && destination.real) {
       await this.delivery.send({ kind: destination.kind, to: destination.real, code, locale: request.locale, ttlMinutes: this.settings.ttlMinutes, organisationName: org.name });
-      this.db.prepare('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ?').run(this.clock().toISOString(), request.activityKey);
+      await this.db.run('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ?', [this.clock().toISOString(), request.activityKey]);
       this.logger.info({ event: 'pin.sent', organisation: org.id, to: destination.masked }, 'PIN code sent');
     }
     return { outcome: 'sent', destination: destination.masked };
@@ -158,13 +158,14 @@ export class PinService {
   }
 
   private async check(scope: PinScope, organisation: string, typed: string, activityKey?: string): Promise<PinCheck> {
-    const org = this.organisations.find(organisation);
+    const org = await this.organisations.find(organisation);
     const codeScope = this.codeScope(scope, this.orgKey(organisation, org));
     const now = this.clock();
     // Count the try first, atomically: parallel guesses each take one of the allowed tries.
-    const counted = this.db
-      .prepare('UPDATE pin_codes SET attempts = attempts + 1 WHERE scope = ? RETURNING attempts, expires_at, used_at, used_by, salt, hash')
-      .get(codeScope) as { attempts: number; expires_at: string; used_at: string | null; used_by: string | null; salt: Buffer; hash: Buffer } | undefined;
+    const counted = await this.db.get<{ attempts: number; expires_at: string; used_at: string | null; used_by: string | null; salt: Buffer; hash: Buffer }>(
+      'UPDATE pin_codes SET attempts = attempts + 1 WHERE scope = ? RETURNING attempts, expires_at, used_at, used_by, salt, hash',
+      [codeScope],
+    );
     if (!counted || !org) return { ok: false, reason: 'none' };
     if (counted.used_at) {
       // The activity that used the code, delivered again after its turn died before the dialog state
@@ -178,29 +179,35 @@ export class PinService {
     if (!crypto.timingSafeEqual(hash, counted.hash)) return { ok: false, reason: 'wrong' };
     // Only one of several simultaneous right answers may use the code; using it and recording the
     // verification commit together, so a crash cannot leave a used code that verified nothing.
-    const use = this.db.transaction((): boolean => {
-      const used = this.db
-        .prepare('UPDATE pin_codes SET used_at = ?, used_by = ? WHERE scope = ? AND used_at IS NULL AND hash = ?')
-        .run(now.toISOString(), activityKey ?? null, codeScope, counted.hash);
-      if (used.changes !== 1) return false;
-      this.recordVerified(scope, org.id);
+    const used = await this.db.transaction(async (tx): Promise<boolean> => {
+      const changed = await tx.run('UPDATE pin_codes SET used_at = ?, used_by = ? WHERE scope = ? AND used_at IS NULL AND hash = ?', [
+        now.toISOString(),
+        activityKey ?? null,
+        codeScope,
+        counted.hash,
+      ]);
+      if (changed.changes !== 1) return false;
+      await this.recordVerifiedIn(tx, scope, org.id);
       return true;
     });
-    if (!use.immediate()) return { ok: false, reason: 'none' };
+    if (!used) return { ok: false, reason: 'none' };
     this.logger.info({ event: 'pin.verified', organisation: org.id }, 'PIN verified');
     return { ok: true, organisationId: org.id };
   }
 
   /** Marks the conversation verified: after a PIN, or when Teams has authenticated one of the admins. */
-  recordVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): void {
+  recordVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): Promise<void> {
+    return this.recordVerifiedIn(this.db, scope, organisationId);
+  }
+
+  private async recordVerifiedIn(session: SqlSession, scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): Promise<void> {
     const now = this.clock();
     const expires = new Date(now.getTime() + this.settings.verifiedForMinutes * 60_000).toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO verifications (scope, conversation_key, organisation_id, verified_at, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (scope) DO UPDATE SET verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
-      )
-      .run(this.verificationScope(scope, organisationId), this.conversationKey(scope), organisationId, now.toISOString(), expires);
+    await session.run(
+      `INSERT INTO verifications (scope, conversation_key, organisation_id, verified_at, expires_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope) DO UPDATE SET verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+      [this.verificationScope(scope, organisationId), this.conversationKey(scope), organisationId, now.toISOString(), expires],
+    );
   }
 
   private conversationKey(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>): string {
@@ -208,16 +215,17 @@ export class PinService {
   }
 
   /** The organisation this user most recently verified for in this conversation, while it lasts. */
-  verifiedOrganisation(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>): string | undefined {
-    const row = this.db
-      .prepare('SELECT organisation_id AS id FROM verifications WHERE conversation_key = ? AND expires_at > ? ORDER BY verified_at DESC LIMIT 1')
-      .get(this.conversationKey(scope), this.clock().toISOString()) as { id: string } | undefined;
+  async verifiedOrganisation(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>): Promise<string | undefined> {
+    const row = await this.db.get<{ id: string }>(
+      'SELECT organisation_id AS id FROM verifications WHERE conversation_key = ? AND expires_at > ? ORDER BY verified_at DESC LIMIT 1',
+      [this.conversationKey(scope), this.clock().toISOString()],
+    );
     return row?.id;
   }
 
   /** Whether this user in this conversation proved, recently enough, that they act for the organisation. */
-  isVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): boolean {
-    const row = this.db.prepare('SELECT expires_at FROM verifications WHERE scope = ?').get(this.verificationScope(scope, organisationId)) as { expires_at: string } | undefined;
+  async isVerified(scope: Pick<PinScope, 'channelId' | 'conversationId' | 'userId'>, organisationId: string): Promise<boolean> {
+    const row = await this.db.get<{ expires_at: string }>('SELECT expires_at FROM verifications WHERE scope = ?', [this.verificationScope(scope, organisationId)]);
     return Boolean(row && row.expires_at > this.clock().toISOString());
   }
 

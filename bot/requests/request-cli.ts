@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, readEnvironment } from '../config';
-import { openDatabase } from '../storage/database';
+import { openConfiguredDatabase } from '../storage/database';
 import { RequestStore, STATUSES } from './requests';
 
 async function main(argv: string[]): Promise<number> {
@@ -35,27 +35,27 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${number} is now ${status}; the requester has been told`);
     return 0;
   }
-  const db = openDatabase(path.join(config.dataDir, 'bot.sqlite'));
+  const db = await openConfiguredDatabase(config);
   try {
     const store = new RequestStore(db);
     if (command === 'list') {
-      for (const r of store.list(100)) console.log(`${r.number}\t${r.status}\t${r.severity}\t${r.category}\t${r.organisationId}\tdue ${r.firstResponseDue}`);
+      for (const r of await store.list(100)) console.log(`${r.number}\t${r.status}\t${r.severity}\t${r.category}\t${r.organisationId}\tdue ${r.firstResponseDue}`);
       return 0;
     }
     if (command === 'show' && positionals[0]) {
-      const request = store.get(positionals[0]);
+      const request = await store.get(positionals[0]);
       if (!request) {
         console.error(`request: no request ${positionals[0]}`);
         return 1;
       }
       const { conversationReference: _ref, ...visible } = request;
-      console.log(JSON.stringify({ ...visible, history: store.historyOf(request.number) }, null, 2));
+      console.log(JSON.stringify({ ...visible, history: await store.historyOf(request.number) }, null, 2));
       return 0;
     }
     console.error('usage: npm run request -- list | show NUMBER | set-status NUMBER STATUS [--note TEXT]');
     return 2;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

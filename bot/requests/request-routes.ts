@@ -14,7 +14,7 @@ export interface RequestRoutesOptions {
   /** Tells the requester; failures are logged by the caller and don't undo the change. */
   notify: (request: ServiceRequest, note?: string) => Promise<void>;
   /** The request's chats with agents, each with its transcript. */
-  chats?: (number: string) => { handoff: unknown; transcript: unknown[] }[];
+  chats?: (number: string) => Promise<{ handoff: unknown; transcript: unknown[] }[]>;
 }
 
 const statusChange = z.object({
@@ -41,18 +41,18 @@ export function requestRoutes(options: RequestRoutesOptions): Route[] {
     {
       method: 'get',
       path: '/api/requests',
-      handler: guard((_req, res) => {
-        res.json({ requests: store.list(100).map(({ conversationReference: _ref, ...r }) => r) });
+      handler: guard(async (_req, res) => {
+        res.json({ requests: (await store.list(100)).map(({ conversationReference: _ref, ...r }) => r) });
       }),
     },
     {
       method: 'get',
       path: '/api/requests/:number',
-      handler: guard((req, res) => {
-        const request = store.get(String(req.params.number));
+      handler: guard(async (req, res) => {
+        const request = await store.get(String(req.params.number));
         if (!request) return sendError(res, 404);
         const { conversationReference: _ref, ...visible } = request;
-        res.json({ request: visible, history: store.historyOf(request.number), chats: options.chats?.(request.number) ?? [] });
+        res.json({ request: visible, history: await store.historyOf(request.number), chats: (await options.chats?.(request.number)) ?? [] });
       }),
     },
     {
@@ -63,7 +63,7 @@ export function requestRoutes(options: RequestRoutesOptions): Route[] {
         if (!body.success) return sendError(res, 400);
         let updated: ServiceRequest;
         try {
-          updated = store.setStatus(String(req.params.number), body.data.status, body.data.actor, body.data.note);
+          updated = await store.setStatus(String(req.params.number), body.data.status, body.data.actor, body.data.note);
         } catch (error) {
           if (!(error instanceof RequestError)) throw error;
           return sendError(res, error.reason === 'request.error.notFound' ? 404 : 409);

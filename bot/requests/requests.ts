@@ -2,7 +2,7 @@
 // at most once per delivered activity (a unique key in the same transaction as the insert), with a
 // first-response due time from the severity's target and the queue's hours, and a history of changes.
 import { z } from 'zod';
-import type { SqliteDatabase } from '../storage/database';
+import type { SqlDatabase, SqlSession } from '../storage/sql';
 import { e164Phone, Organisation } from '../orgs/organisations';
 import type { Hours, ResponseTarget, SeverityId, SupportType } from '../../knowledge/directory/types';
 import { responseDue } from './response-due';
@@ -161,29 +161,30 @@ function fromRow(row: Row): ServiceRequest {
 
 export class RequestStore {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Creates the request, or returns the one this activity already created. */
-  create(input: NewRequest): { request: ServiceRequest; created: boolean } {
+  create(input: NewRequest): Promise<{ request: ServiceRequest; created: boolean }> {
     const now = this.clock();
-    const create = this.db.transaction((): { request: ServiceRequest; created: boolean } => {
-      const existing = this.db.prepare('SELECT * FROM requests WHERE idempotency_key = ?').get(input.idempotencyKey) as Row | undefined;
+    return this.db.transaction(async (tx) => {
+      const existing = await tx.get<Row>('SELECT * FROM requests WHERE idempotency_key = ?', [input.idempotencyKey]);
       if (existing) return { request: fromRow(existing), created: false };
       const year = now.getUTCFullYear();
-      this.db.prepare('INSERT INTO request_numbers (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1').run(year);
-      const { last } = this.db.prepare('SELECT last FROM request_numbers WHERE year = ?').get(year) as { last: number };
+      const { last } = (await tx.get<{ last: number }>(
+        'INSERT INTO request_numbers (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = request_numbers.last + 1 RETURNING last',
+        [year],
+      ))!;
       const number = `${year}-${String(last).padStart(6, '0')}`;
       const { form, organisation } = input;
       const due = responseDue({ target: input.target, hours: input.hours, createdAt: now });
-      const inserted = this.db
-        .prepare(
-          `INSERT INTO requests (number, idempotency_key, organisation_id, requester, category, severity, description, phone, email,
-             method, language, queue, status, created_at, updated_at, first_response_due, conversation_reference)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)`,
-        )
-        .run(
+      const row = (await tx.get<Row>(
+        `INSERT INTO requests (number, idempotency_key, organisation_id, requester, category, severity, description, phone, email,
+           method, language, queue, status, created_at, updated_at, first_response_due, conversation_reference)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
+         RETURNING *`,
+        [
           number,
           input.idempotencyKey,
           organisation.id,
@@ -200,60 +201,58 @@ export class RequestStore {
           now.toISOString(),
           due.toISOString(),
           JSON.stringify(input.conversationReference ?? null),
-        );
-      this.history(Number(inserted.lastInsertRowid), 'requester', { status: 'new' }, now);
-      const row = this.db.prepare('SELECT * FROM requests WHERE id = ?').get(inserted.lastInsertRowid) as Row;
+        ],
+      ))!;
+      await this.history(tx, row.id, 'requester', { status: 'new' }, now);
       return { request: fromRow(row), created: true };
     });
-    return create.immediate();
   }
 
   /** The request, only when it belongs to this organisation: another's number looks like no number. */
-  get(number: string, organisationId?: string): ServiceRequest | undefined {
-    const row = this.db.prepare('SELECT * FROM requests WHERE number = ?').get(number.trim()) as Row | undefined;
+  async get(number: string, organisationId?: string): Promise<ServiceRequest | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM requests WHERE number = ?', [number.trim()]);
     if (!row || (organisationId !== undefined && row.organisation_id !== organisationId)) return undefined;
     return fromRow(row);
   }
 
-  listForOrganisation(organisationId: string, limit = 20): ServiceRequest[] {
-    return (this.db.prepare('SELECT * FROM requests WHERE organisation_id = ? ORDER BY id DESC LIMIT ?').all(organisationId, limit) as Row[]).map(fromRow);
+  async listForOrganisation(organisationId: string, limit = 20): Promise<ServiceRequest[]> {
+    return (await this.db.all<Row>('SELECT * FROM requests WHERE organisation_id = ? ORDER BY id DESC LIMIT ?', [organisationId, limit])).map(fromRow);
   }
 
-  list(limit = 50): ServiceRequest[] {
-    return (this.db.prepare('SELECT * FROM requests ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(fromRow);
+  async list(limit = 50): Promise<ServiceRequest[]> {
+    return (await this.db.all<Row>('SELECT * FROM requests ORDER BY id DESC LIMIT ?', [limit])).map(fromRow);
   }
 
-  setStatus(number: string, status: RequestStatus, actor: string, note?: string): ServiceRequest {
-    const change = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM requests WHERE number = ?').get(number) as Row | undefined;
+  setStatus(number: string, status: RequestStatus, actor: string, note?: string): Promise<ServiceRequest> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<Row>('SELECT * FROM requests WHERE number = ?', [number]);
       if (!row) throw new RequestError('request.error.notFound', `no request ${number}`);
       if (!NEXT_STATUS[row.status].includes(status)) throw new RequestError('request.error.status', `a ${row.status} request cannot become ${status}`);
       const now = this.clock();
-      this.db.prepare('UPDATE requests SET status = ?, updated_at = ? WHERE id = ?').run(status, now.toISOString(), row.id);
-      this.history(row.id, actor, { status, ...(note ? { note } : {}) }, now);
-      return fromRow(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(row.id) as Row);
+      const updated = (await tx.get<Row>('UPDATE requests SET status = ?, updated_at = ? WHERE id = ? RETURNING *', [status, now.toISOString(), row.id]))!;
+      await this.history(tx, row.id, actor, { status, ...(note ? { note } : {}) }, now);
+      return fromRow(updated);
     });
-    return change.immediate();
   }
 
-  addNote(number: string, actor: string, note: string): void {
-    const row = this.db.prepare('SELECT id FROM requests WHERE number = ?').get(number) as { id: number } | undefined;
+  async addNote(number: string, actor: string, note: string): Promise<void> {
+    const row = await this.db.get<{ id: number }>('SELECT id FROM requests WHERE number = ?', [number]);
     if (!row) throw new RequestError('request.error.notFound', `no request ${number}`);
-    this.history(row.id, actor, { note: note.slice(0, MAX_DESCRIPTION_CHARS) }, this.clock());
+    await this.history(this.db, row.id, actor, { note: note.slice(0, MAX_DESCRIPTION_CHARS) }, this.clock());
   }
 
-  historyOf(number: string): { at: string; actor: string; change: Record<string, string> }[] {
-    return (
-      this.db
-        .prepare('SELECT h.at, h.actor, h.change FROM request_history h JOIN requests r ON r.id = h.request_id WHERE r.number = ? ORDER BY h.rowid')
-        .all(number) as { at: string; actor: string; change: string }[]
-    ).map((h) => ({ at: h.at, actor: h.actor, change: JSON.parse(h.change) as Record<string, string> }));
+  async historyOf(number: string): Promise<{ at: string; actor: string; change: Record<string, string> }[]> {
+    const rows = await this.db.all<{ at: string; actor: string; change: string }>(
+      'SELECT h.at, h.actor, h.change FROM request_history h JOIN requests r ON r.id = h.request_id WHERE r.number = ? ORDER BY h.rowid',
+      [number],
+    );
+    return rows.map((h) => ({ at: h.at, actor: h.actor, change: JSON.parse(h.change) as Record<string, string> }));
   }
 
   /** Waiting requests and recent arrivals of a queue, for the wait-time model. */
-  queueLoad(queue: string, since: Date): { waiting: number; arrivals: Date[] } {
-    const { waiting } = this.db.prepare("SELECT COUNT(*) AS waiting FROM requests WHERE queue = ? AND status IN ('new', 'queued')").get(queue) as { waiting: number };
-    const arrivals = (this.db.prepare('SELECT created_at FROM requests WHERE queue = ? AND created_at >= ?').all(queue, since.toISOString()) as { created_at: string }[]).map(
+  async queueLoad(queue: string, since: Date): Promise<{ waiting: number; arrivals: Date[] }> {
+    const { waiting } = (await this.db.get<{ waiting: number }>("SELECT COUNT(*) AS waiting FROM requests WHERE queue = ? AND status IN ('new', 'queued')", [queue]))!;
+    const arrivals = (await this.db.all<{ created_at: string }>('SELECT created_at FROM requests WHERE queue = ? AND created_at >= ?', [queue, since.toISOString()])).map(
       (r) => new Date(r.created_at),
     );
     return { waiting, arrivals };
@@ -263,8 +262,8 @@ export class RequestStore {
    * The queue's expected wait now: Erlang C over its waiting requests and the last hour's arrivals.
    * `excludingOne` leaves out the request the wait is being told to (it is not ahead of itself).
    */
-  queueWait(queue: string, settings: QueueSettings, hours: Hours, now: Date, excludingOne = false): WaitEstimate {
-    const load = this.queueLoad(queue, new Date(now.getTime() - 60 * 60_000));
+  async queueWait(queue: string, settings: QueueSettings, hours: Hours, now: Date, excludingOne = false): Promise<WaitEstimate> {
+    const load = await this.queueLoad(queue, new Date(now.getTime() - 60 * 60_000));
     return expectedWait({
       queueLength: Math.max(0, load.waiting - (excludingOne ? 1 : 0)),
       agentsOnShift: settings.agentsOnShift,
@@ -275,7 +274,7 @@ export class RequestStore {
     });
   }
 
-  private history(requestId: number, actor: string, change: Record<string, string>, at: Date): void {
-    this.db.prepare('INSERT INTO request_history (request_id, at, actor, change) VALUES (?, ?, ?, ?)').run(requestId, at.toISOString(), actor, JSON.stringify(change));
+  private async history(session: SqlSession, requestId: number, actor: string, change: Record<string, string>, at: Date): Promise<void> {
+    await session.run('INSERT INTO request_history (request_id, at, actor, change) VALUES (?, ?, ?, ?)', [requestId, at.toISOString(), actor, JSON.stringify(change)]);
   }
 }

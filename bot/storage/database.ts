@@ -2,14 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Migration, SqlDatabase, SqliteSql } from './sql';
+import { openPostgres } from './postgres';
 
 export type SqliteDatabase = Database.Database;
-
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 // Append only: a migration that has shipped is never edited.
 export const MIGRATIONS: Migration[] = [
@@ -255,7 +251,8 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-export function openDatabase(file: string): SqliteDatabase {
+/** The bot's SQLite file, migrated, behind the interface the stores use (`.raw` for the file itself). */
+export function openDatabase(file: string): SqliteSql {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -264,7 +261,12 @@ export function openDatabase(file: string): SqliteDatabase {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return db;
+  return new SqliteSql(db);
+}
+
+/** PostgreSQL when a URL is given (several instances share it), else the SQLite file in the data directory. */
+export async function openConfiguredDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<SqlDatabase> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openDatabase(path.join(options.dataDir, 'bot.sqlite'));
 }
 
 export function migrate(db: SqliteDatabase): number {
@@ -288,12 +290,4 @@ export function migrate(db: SqliteDatabase): number {
     count += 1;
   }
   return count;
-}
-
-export function isReachable(db: SqliteDatabase): boolean {
-  try {
-    return (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
-  } catch {
-    return false;
-  }
 }

@@ -18,7 +18,7 @@ export interface TabOptions {
   pins: Pick<PinService, 'request' | 'verify' | 'verifiedOrganisation'>;
   requests: RequestStore;
   /** Minutes a request of this queue is expected to wait, or undefined when unknown. */
-  waitMinutes: (queue: string) => number | undefined;
+  waitMinutes: (queue: string) => Promise<number | undefined>;
   secureCookies: boolean;
 }
 
@@ -112,20 +112,21 @@ export function tabRoutes(options: TabOptions): Route[] {
     {
       method: 'get',
       path: '/tab/api/requests',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const session = sessionOf(req);
-        const organisationId = session ? options.pins.verifiedOrganisation(scope(session)) : undefined;
+        const organisationId = session ? await options.pins.verifiedOrganisation(scope(session)) : undefined;
         // Not an error status: the page asks for a code, and the browser logs no failed request.
         if (!organisationId) return void res.json({ verified: false, requests: [] });
-        const requests = options.requests.listForOrganisation(organisationId, 50).map((r) => ({
+        const mine = await options.requests.listForOrganisation(organisationId, 50);
+        const requests = await Promise.all(mine.map(async (r) => ({
           number: r.number,
           status: r.status,
           severity: r.severity,
           category: r.category,
           createdAt: r.createdAt,
           firstResponseDue: r.firstResponseDue,
-          waitMinutes: r.status === 'new' || r.status === 'queued' ? options.waitMinutes(r.queue) ?? null : null,
-        }));
+          waitMinutes: r.status === 'new' || r.status === 'queued' ? ((await options.waitMinutes(r.queue)) ?? null) : null,
+        })));
         res.json({ verified: true, organisationId, requests });
       },
     },

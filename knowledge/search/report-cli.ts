@@ -1,13 +1,12 @@
 // npm run knowledge:report [-- --days N] [--limit N] [--json]
 // The questions the help articles did not answer (no results, or "Did this help?" → No), grouped
 // and most frequent first: the articles to write next. Prints query text and counts only.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, readEnvironment, ConfigError } from '../../bot/config';
-import { openDatabase } from '../../bot/storage/database';
+import { parseConfig, readEnvironment, ConfigError, Config } from '../../bot/config';
+import { openConfiguredDatabase } from '../../bot/storage/database';
 import { SearchLog } from './search-log';
 
-function main(): number {
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       days: { type: 'string', default: '90' },
@@ -21,9 +20,9 @@ function main(): number {
     console.error('knowledge:report: --days and --limit take whole numbers of 1 or more');
     return 2;
   }
-  let dataDir: string;
+  let config: Config;
   try {
-    dataDir = parseConfig(readEnvironment(process.env)).dataDir;
+    config = parseConfig(readEnvironment(process.env));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`knowledge:report: ${error.message}`);
@@ -31,15 +30,15 @@ function main(): number {
     }
     throw error;
   }
-  const db = openDatabase(path.join(dataDir, 'bot.sqlite'));
+  const db = await openConfiguredDatabase(config);
   try {
     const log = new SearchLog(db);
-    const rows = log.unanswered({ since: new Date(Date.now() - days * 86_400_000), limit });
+    const rows = await log.unanswered({ since: new Date(Date.now() - days * 86_400_000), limit });
     if (values.json) {
-      console.log(JSON.stringify({ days, totals: log.counts(), unanswered: rows }, null, 2));
+      console.log(JSON.stringify({ days, totals: await log.counts(), unanswered: rows }, null, 2));
       return 0;
     }
-    const totals = log.counts();
+    const totals = await log.counts();
     console.log(`searches: ${totals.searches}, no results: ${totals.noResults}, helpful: ${totals.helpful}, not helpful: ${totals.unhelpful}`);
     if (rows.length === 0) {
       console.log(`No unanswered questions in the last ${days} days.`);
@@ -51,8 +50,14 @@ function main(): number {
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-process.exitCode = main();
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`knowledge:report: ${error.message.split('\n')[0]}`);
+    process.exitCode = 2;
+  },
+);

@@ -1,7 +1,7 @@
 // Every search the bot answers, with what it showed and whether it helped. The report built from it
 // lists what admins asked that the articles did not answer: the articles to write next.
 import crypto from 'node:crypto';
-import type { SqliteDatabase } from '../../bot/storage/database';
+import type { SqlDatabase } from '../../bot/storage/sql';
 
 export interface SearchRecord {
   query: string;
@@ -29,18 +29,16 @@ export function normalizeQuery(query: string): string {
 
 export class SearchLog {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  record(entry: SearchRecord): string {
+  async record(entry: SearchRecord): Promise<string> {
     const id = crypto.randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO search_log (id, created_at, query, language, cloud, result_count, results)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.db.run(
+      `INSERT INTO search_log (id, created_at, query, language, cloud, result_count, results)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
         id,
         this.clock().toISOString(),
         entry.query.slice(0, MAX_LOGGED_QUERY_CHARS),
@@ -48,29 +46,28 @@ export class SearchLog {
         entry.cloud ?? null,
         entry.results.length,
         JSON.stringify(entry.results.map((r) => ({ id: r.id, score: Math.round(r.score * 1000) / 1000 }))),
-      );
+      ],
+    );
     return id;
   }
 
   /** Yes/no answers given since a time, for the dashboard's self-service line. */
-  feedbackSince(since: Date): { at: string; helpful: boolean }[] {
-    return (
-      this.db.prepare('SELECT feedback_at AS at, helpful FROM search_log WHERE feedback_at >= ? AND helpful IS NOT NULL').all(since.toISOString()) as { at: string; helpful: number }[]
-    ).map((r) => ({ at: r.at, helpful: r.helpful === 1 }));
+  async feedbackSince(since: Date): Promise<{ at: string; helpful: boolean }[]> {
+    const rows = await this.db.all<{ at: string; helpful: number }>('SELECT feedback_at AS at, helpful FROM search_log WHERE feedback_at >= ? AND helpful IS NOT NULL', [since.toISOString()]);
+    return rows.map((r) => ({ at: r.at, helpful: r.helpful === 1 }));
   }
 
   /** Records yes/no for a search. False when the id is unknown (a stale or forged card). */
-  markHelpful(id: string, helpful: boolean): boolean {
-    const result = this.db
-      .prepare('UPDATE search_log SET helpful = ?, feedback_at = ? WHERE id = ?')
-      .run(helpful ? 1 : 0, this.clock().toISOString(), id);
+  async markHelpful(id: string, helpful: boolean): Promise<boolean> {
+    const result = await this.db.run('UPDATE search_log SET helpful = ?, feedback_at = ? WHERE id = ?', [helpful ? 1 : 0, this.clock().toISOString(), id]);
     return result.changes === 1;
   }
 
-  get(id: string): (SearchRecord & { helpful: boolean | null }) | undefined {
-    const row = this.db.prepare('SELECT query, language, cloud, results, helpful FROM search_log WHERE id = ?').get(id) as
-      | { query: string; language: string; cloud: string | null; results: string; helpful: number | null }
-      | undefined;
+  async get(id: string): Promise<(SearchRecord & { helpful: boolean | null }) | undefined> {
+    const row = await this.db.get<{ query: string; language: string; cloud: string | null; results: string; helpful: number | null }>(
+      'SELECT query, language, cloud, results, helpful FROM search_log WHERE id = ?',
+      [id],
+    );
     if (!row) return undefined;
     return {
       query: row.query,
@@ -82,19 +79,12 @@ export class SearchLog {
   }
 
   /** Searches that found nothing or were marked unhelpful, grouped by question, most frequent first. */
-  unanswered(options: { since?: Date; limit?: number } = {}): ReportRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT query, language, result_count, helpful, created_at FROM search_log
-         WHERE (result_count = 0 OR helpful = 0) AND created_at >= ?`,
-      )
-      .all((options.since ?? new Date(0)).toISOString()) as {
-      query: string;
-      language: string;
-      result_count: number;
-      helpful: number | null;
-      created_at: string;
-    }[];
+  async unanswered(options: { since?: Date; limit?: number } = {}): Promise<ReportRow[]> {
+    const rows = await this.db.all<{ query: string; language: string; result_count: number; helpful: number | null; created_at: string }>(
+      `SELECT query, language, result_count, helpful, created_at FROM search_log
+       WHERE (result_count = 0 OR helpful = 0) AND created_at >= ?`,
+      [(options.since ?? new Date(0)).toISOString()],
+    );
     const groups = new Map<string, ReportRow>();
     for (const row of rows) {
       const key = `${row.language}\u0000${normalizeQuery(row.query)}`;
@@ -110,15 +100,13 @@ export class SearchLog {
       .slice(0, options.limit ?? 50);
   }
 
-  counts(): { searches: number; noResults: number; helpful: number; unhelpful: number } {
-    return this.db
-      .prepare(
-        `SELECT COUNT(*) AS searches,
-                COALESCE(SUM(result_count = 0), 0) AS noResults,
-                COALESCE(SUM(helpful = 1), 0) AS helpful,
-                COALESCE(SUM(helpful = 0), 0) AS unhelpful
-         FROM search_log`,
-      )
-      .get() as { searches: number; noResults: number; helpful: number; unhelpful: number };
+  async counts(): Promise<{ searches: number; noResults: number; helpful: number; unhelpful: number }> {
+    return (await this.db.get<{ searches: number; noResults: number; helpful: number; unhelpful: number }>(
+      `SELECT COUNT(*) AS searches,
+              COUNT(CASE WHEN result_count = 0 THEN 1 END) AS "noResults",
+              COUNT(CASE WHEN helpful = 1 THEN 1 END) AS helpful,
+              COUNT(CASE WHEN helpful = 0 THEN 1 END) AS unhelpful
+       FROM search_log`,
+    ))!;
   }
 }

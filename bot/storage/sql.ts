@@ -1,0 +1,245 @@
+// The one database interface every store uses, with a SQLite and a PostgreSQL implementation, so the
+// same store code runs on a local file or on a shared server (DATABASE_URL). Statements are written
+// once, with `?` placeholders and SQL both engines accept.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import type { Pool, PoolClient } from 'pg';
+
+export type SqlValue = string | number | boolean | null | Buffer;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export interface SqlSession {
+  /** The first row, or undefined. */
+  get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Rows changed. */
+  run(sql: string, params?: SqlValue[]): Promise<{ changes: number }>;
+}
+
+export interface SqlDatabase extends SqlSession {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * All of `work` or none of it, serialised against every other transaction on the same data, on
+   * either engine. `work` may run more than once (PostgreSQL retries a serialisation failure), so it
+   * must only talk to the database: no mail, no network, no counters outside it.
+   */
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /** A text field of a JSON column, as SQL. `column` and `field` are identifiers written in code. */
+  jsonText(column: string, field: string): string;
+  isReachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A unique or primary key refused a row. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+function checkIdentifiers(...names: string[]): void {
+  for (const name of names) if (!IDENTIFIER.test(name)) throw new Error(`not an identifier: ${name}`);
+}
+
+/** better-sqlite3 takes no booleans. */
+const sqliteParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+/**
+ * better-sqlite3 is synchronous and has one connection, so a transaction whose work awaits would let
+ * other statements slip into it. Transactions take turns; while one is open or waiting, every other
+ * statement queues behind it. With none, a statement runs at once.
+ */
+export class SqliteSql implements SqlDatabase {
+  readonly dialect = 'sqlite';
+  private readonly statements = new Map<string, Database.Statement>();
+  private pending = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private readonly inside = new AsyncLocalStorage<true>();
+
+  constructor(readonly raw: Database.Database) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.raw.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private readonly direct: SqlSession = {
+    get: async <T>(sql: string, params: SqlValue[] = []) => {
+      const s = this.statement(sql);
+      return (s.reader ? s.get(...sqliteParams(params)) : (s.run(...sqliteParams(params)), undefined)) as T | undefined;
+    },
+    all: async <T>(sql: string, params: SqlValue[] = []) => this.statement(sql).all(...sqliteParams(params)) as T[],
+    run: async (sql: string, params: SqlValue[] = []) => ({ changes: this.statement(sql).run(...sqliteParams(params)).changes }),
+  };
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // Waiting for our own transaction would never end: inside one, use its session.
+    if (this.inside.getStore()) throw new Error('a statement outside the transaction session, inside the transaction');
+    this.pending += 1;
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise((resolve) => (release = resolve));
+    try {
+      await previous;
+      return await work();
+    } finally {
+      this.pending -= 1;
+      release();
+    }
+  }
+
+  get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
+    return this.pending ? this.exclusive(() => this.direct.get<T>(sql, params)) : this.direct.get<T>(sql, params);
+  }
+
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    return this.pending ? this.exclusive(() => this.direct.all<T>(sql, params)) : this.direct.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
+    return this.pending ? this.exclusive(() => this.direct.run(sql, params)) : this.direct.run(sql, params);
+  }
+
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.exclusive(() =>
+      this.inside.run(true, async () => {
+        // IMMEDIATE: another process's writer waits (busy_timeout) instead of failing half way.
+        this.raw.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(this.direct);
+          this.raw.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    );
+  }
+
+  jsonText(column: string, field: string): string {
+    checkIdentifiers(column, field);
+    return `json_extract(${column}, '$.${field}')`;
+  }
+
+  async isReachable(): Promise<boolean> {
+    try {
+      return (this.raw.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.raw.open) this.raw.close();
+  }
+}
+
+/** `?` to `$1, $2, …`; our statements keep question marks out of their string literals. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+const MAX_TRIES = 20;
+
+export class PostgresSql implements SqlDatabase {
+  readonly dialect = 'postgres';
+  private readonly texts = new Map<string, string>();
+  private readonly inside = new AsyncLocalStorage<true>();
+
+  constructor(readonly pool: Pool) {
+    this.direct = this.session(pool);
+  }
+
+  private text(sql: string): string {
+    let text = this.texts.get(sql);
+    if (text === undefined) {
+      text = numbered(sql);
+      if (this.texts.size > 500) this.texts.clear();
+      this.texts.set(sql, text);
+    }
+    return text;
+  }
+
+  private session(runner: Pool | PoolClient): SqlSession {
+    return {
+      get: async <T>(sql: string, params: SqlValue[] = []) => (await runner.query(this.text(sql), params)).rows[0] as T | undefined,
+      all: async <T>(sql: string, params: SqlValue[] = []) => (await runner.query(this.text(sql), params)).rows as T[],
+      run: async (sql: string, params: SqlValue[] = []) => ({ changes: (await runner.query(this.text(sql), params)).rowCount ?? 0 }),
+    };
+  }
+
+  private readonly direct: SqlSession;
+
+  private outside(): void {
+    // Inside a transaction a statement on the pool would run on another connection, outside it.
+    if (this.inside.getStore()) throw new Error('a statement outside the transaction session, inside the transaction');
+  }
+
+  get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
+    this.outside();
+    return this.direct.get<T>(sql, params);
+  }
+
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    this.outside();
+    return this.direct.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
+    this.outside();
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // SERIALIZABLE: the same all-or-one-at-a-time outcome as SQLite's single writer, across instances.
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        try {
+          const result = await this.inside.run(true, () => work(this.session(client)));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const code = (error as { code?: string }).code;
+          if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  jsonText(column: string, field: string): string {
+    checkIdentifiers(column, field);
+    return `(${column}::jsonb ->> '${field}')`;
+  }
+
+  async isReachable(): Promise<boolean> {
+    try {
+      return (await this.pool.query('SELECT 1 AS ok')).rows[0]?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

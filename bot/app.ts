@@ -1,12 +1,15 @@
 // Builds the whole bot from a Config: storage, knowledge, dialogs, adapter and HTTP server.
 import path from 'node:path';
 import type { Server } from 'restify';
-import { ConversationState, UserState } from 'botbuilder';
+import { UserState } from 'botbuilder';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { openConfiguredDatabase } from './storage/database';
-import type { SqlDatabase } from './storage/sql';
+import { PostgresSql, SqlDatabase } from './storage/sql';
+import { LocalHandoffEvents, PostgresHandoffEvents } from './handoff/events';
 import { SqlStorage } from './storage/sql-storage';
+import { OptimisticConversationState } from './storage/optimistic-state';
+import { replyBufferMiddleware } from './turn-buffer';
 import { createAdapter } from './adapter';
 import { createServer } from './server';
 import { messagesRoute } from './messages-route';
@@ -69,7 +72,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
   const db = await openConfiguredDatabase(config);
   const metrics = new BotMetrics();
   const storage = new SqlStorage(db);
-  const conversationState = new ConversationState(storage);
+  const conversationState = new OptimisticConversationState(storage);
   const userState = new UserState(storage);
 
   const directory = loadDirectory();
@@ -96,8 +99,12 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
   const requests = { store: new RequestStore(db, clock), health, directory, queue: config.queue, clock };
   const adapter = createAdapter(config, logger, conversationState);
   const conversationLog = new ConversationLog(db, clock);
+  // First: replies it holds back have been neither logged nor sent.
+  adapter.use(replyBufferMiddleware());
   adapter.use(conversationLog.middleware());
   const agents = new AgentStore(db, clock);
+  // Several instances on one PostgreSQL: an agent's console may be connected to any of them.
+  const events = db instanceof PostgresSql && config.databaseUrl ? await PostgresHandoffEvents.start(db.pool, config.databaseUrl, logger) : new LocalHandoffEvents();
   const handoffs = new HandoffService({
     store: new HandoffStore(db, clock),
     log: conversationLog,
@@ -116,6 +123,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     logger,
     searchFeedback: (since) => help.log.feedbackSince(since),
     metrics,
+    events,
   });
   metrics.watchQueues(() => handoffs.queueSnapshot());
   const teamsAgents = new TeamsAgents({
@@ -128,6 +136,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     clock,
   });
   handoffs.useAgentChannel(teamsAgents);
+  await teamsAgents.start();
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ understanding, answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: config.defaultLocale, metrics });
   const bot = new SupportBot({
@@ -148,6 +157,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     },
     handoff: handoffs,
     agentChannel: teamsAgents,
+    logger,
     metrics,
   });
   // A status change reaches the requester in the conversation where the request was made.
@@ -239,7 +249,10 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
         handoffs.close();
         teamsAgents.close();
         server.close(() => {
-          void db.close().then(resolve, resolve);
+          void events
+            .close()
+            .then(() => db.close())
+            .then(resolve, resolve);
         });
         // Idle keep-alive sockets would hold close() open.
         (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

@@ -21,6 +21,9 @@ import { sectionText } from '../knowledge/search/types';
 import { infoCard, REQUEST_STATUS_VERB } from '../cards';
 import { tenantOf } from '../dialogs/services';
 import type { HandoffService } from './handoff/handoff-service';
+import type { Logger } from './logger';
+import { ETagConflictError } from './storage/sql-storage';
+import { discardReplies, heldReplies, holdReplies, releaseReplies } from './turn-buffer';
 
 export interface SupportBotOptions {
   conversationState: ConversationState;
@@ -38,6 +41,7 @@ export interface SupportBotOptions {
   handoff?: Pick<HandoffService, 'relayFromUser' | 'externalStatus'>;
   /** Handoff cards in the Teams agents' channel: accept, relay in the thread. Answers true when it took the activity. */
   agentChannel?: { onMessage(context: TurnContext): Promise<boolean>; onInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
+  logger?: Pick<Logger, 'info'>;
   /** Counts every turn and how long it took (bot/metrics.ts). */
   metrics?: { turn(activity: { channelId?: string; type?: string }, seconds: number): void };
 }
@@ -46,6 +50,10 @@ export interface SupportBotOptions {
 const MAX_EXTENSION_RESULTS = 8;
 /** Message ids remembered per conversation to recognise a redelivery of a completed turn. */
 const PROCESSED_IDS_KEPT = 20;
+/** Replies kept for the latest messages, to say again when one is delivered again. */
+const REPLIES_KEPT = 2;
+/** Runs of one turn when its state save keeps meeting a newer eTag. */
+const TURN_ATTEMPTS = 5;
 /** Channels whose clients always render Adaptive Cards. */
 const CARD_CHANNELS = new Set(['directline', 'webchat', 'msteams']);
 /** Verb of the Action.Execute buttons Teams gets in place of Action.Submit. */
@@ -100,11 +108,13 @@ export function presentForChannel(context: TurnContext): void {
 export class SupportBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly processed: StatePropertyAccessor<string[]>;
+  private readonly repliesSent: StatePropertyAccessor<Record<string, Partial<Activity>[]>>;
 
   constructor(private readonly options: SupportBotOptions) {
     super();
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
     this.processed = options.conversationState.createProperty<string[]>('processedActivityIds');
+    this.repliesSent = options.conversationState.createProperty<Record<string, Partial<Activity>[]>>('repliesByActivity');
 
     this.onMessage(async (context, next) => {
       const activity = context.activity;
@@ -157,15 +167,50 @@ export class SupportBot extends TeamsActivityHandler {
       return;
     }
     presentForChannel(context);
-    // A message delivered again after its turn completed (the channel never got the 200): its replies
-    // went out and its id was saved with the dialog state in the same write, so it is not run twice.
     const id = context.activity.type === ActivityTypes.Message ? context.activity.id : undefined;
-    const processed = id ? await this.processed.get(context, []) : [];
-    if (id && processed.includes(id)) return;
-    await super.run(context);
-    if (id) await this.processed.set(context, [...processed, id].slice(-PROCESSED_IDS_KEPT));
-    await this.options.conversationState.saveChanges(context, false);
-    await this.options.userState.saveChanges(context, false);
+    // Replies wait until the state they came from is saved (the adapter's reply buffer, when installed).
+    const holding = holdReplies(context);
+    for (let attempt = 1; ; attempt++) {
+      const processed = id ? await this.processed.get(context, []) : [];
+      if (id && processed.includes(id)) {
+        // Delivered again after its state was saved (the channel never got the 200, or the process
+        // died before sending): the saved replies again, never a second run of the turn.
+        const replies = (await this.repliesSent.get(context, {}))[id] ?? [];
+        if (replies.length) await context.sendActivities(replies);
+        await releaseReplies(context);
+        return;
+      }
+      try {
+        await super.run(context);
+      } catch (error) {
+        // What was said before the failure still goes out, as it would have without the buffer.
+        await releaseReplies(context);
+        throw error;
+      }
+      if (id) {
+        await this.processed.set(context, [...processed, id].slice(-PROCESSED_IDS_KEPT));
+        if (holding) {
+          const kept = Object.entries(await this.repliesSent.get(context, {})).filter(([key]) => processed.includes(key)).slice(-(REPLIES_KEPT - 1));
+          await this.repliesSent.set(context, Object.fromEntries([...kept, [id, heldReplies(context)]]));
+        }
+      }
+      try {
+        await this.options.conversationState.saveChanges(context, false);
+        await this.options.userState.saveChanges(context, false);
+      } catch (error) {
+        if (!(error instanceof ETagConflictError) || !holding || attempt >= TURN_ATTEMPTS) {
+          discardReplies(context);
+          throw error;
+        }
+        // Another instance saved a turn of this conversation first: run this one again on its state.
+        this.options.logger?.info({ event: 'turn.retry', attempt }, 'conversation state changed meanwhile; running the turn again');
+        discardReplies(context);
+        await this.options.conversationState.load(context, true);
+        continue;
+      }
+      await releaseReplies(context);
+      return;
+    }
   }
 
   /** Search help from the compose box: the best sections as a list to pick from. */

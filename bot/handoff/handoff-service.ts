@@ -2,7 +2,6 @@
 // current (position and Erlang C wait from the agents actually online), relays messages both ways
 // while an agent owns the conversation, and gives the conversation back to the bot at the end.
 import crypto from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { Activity, ActivityTypes, EventFactory, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { Agent, AgentStore, Presence } from '../agents/agents';
@@ -17,6 +16,8 @@ import * as replies from '../../dialogs/answers/handoff-answers';
 import { attachmentsOf, conversationKey, ConversationLog, describeSubmit, redact, SKIP_CONVERSATION_LOG } from './conversation-log';
 import { HandoffStore, StoredHandoff } from './handoffs';
 import { plainAgentText } from './sanitize';
+import { whenDelivered } from '../turn-buffer';
+import { HandoffEvents, LocalHandoffEvents } from './events';
 import {
   AcceptResult,
   ConsoleBackend,
@@ -83,6 +84,8 @@ export interface HandoffServiceOptions {
   /** Counts of helpful / unhelpful searches per hour for the dashboard. */
   searchFeedback?: (since: Date) => Promise<{ at: string; helpful: boolean }[]>;
   metrics?: HandoffMetrics;
+  /** How console events reach other instances; one process needs nothing more than the default. */
+  events?: HandoffEvents;
 }
 
 export interface StartInput {
@@ -112,7 +115,7 @@ function publicView(h: StoredHandoff): Handoff {
 }
 
 export class HandoffService implements ConsoleBackend {
-  private readonly events = new EventEmitter();
+  private readonly events: HandoffEvents;
   /** Console streams open per agent, and the timers that requeue a vanished agent's chats. */
   private readonly connections = new Map<string, number>();
   private readonly disconnectTimers = new Map<string, NodeJS.Timeout>();
@@ -121,7 +124,7 @@ export class HandoffService implements ConsoleBackend {
   private agentChannel?: AgentChannel;
 
   constructor(private readonly o: HandoffServiceOptions) {
-    this.events.setMaxListeners(0);
+    this.events = o.events ?? new LocalHandoffEvents();
   }
 
   /** Teams agents are wired after construction: their channel needs the service for accepts. */
@@ -281,7 +284,8 @@ export class HandoffService implements ConsoleBackend {
       }
     }
     const sent = await context.sendActivity(reply);
-    await this.o.store.setQueueCard(handoff.id, sent?.id);
+    // Inside a turn the card is held until the turn's state is saved: its id comes then.
+    whenDelivered(context, sent, (id) => void this.o.store.setQueueCard(handoff.id, id).catch((err: unknown) => this.o.logger.warn({ err, handoff: handoff.id }, 'could not keep the queue card id')));
   }
 
   private cardView(handoff: StoredHandoff, status: QueueStatus): replies.QueueCardView {
@@ -595,20 +599,19 @@ export class HandoffService implements ConsoleBackend {
     await this.refreshAllQueues();
   }
 
-  subscribe(agentName: string, listener: (event: ConsoleEvent) => void): () => void {
-    const all = (event: ConsoleEvent) => listener(event);
-    const own = (event: ConsoleEvent) => listener(event);
-    this.events.on('all', all);
-    this.events.on(`agent:${agentName}`, own);
+  /** `here`: only events raised by this instance, for reactions that must happen once (Teams posts). */
+  subscribe(agentName: string, listener: (event: ConsoleEvent) => void, scope: 'everywhere' | 'here' = 'everywhere'): () => void {
+    const offAll = this.events.subscribe('all', listener, scope);
+    const offOwn = this.events.subscribe(`agent:${agentName}`, listener, scope);
     return () => {
-      this.events.off('all', all);
-      this.events.off(`agent:${agentName}`, own);
+      offAll();
+      offOwn();
     };
   }
 
   /** Queue-wide events go to every console; a conversation's events only to its agent. */
   private emit(event: ConsoleEvent, agentName?: string): void {
-    this.events.emit(agentName ? `agent:${agentName}` : 'all', event);
+    this.events.publish(agentName ? `agent:${agentName}` : 'all', event);
   }
 
   private async emitHandoff(id: string): Promise<void> {

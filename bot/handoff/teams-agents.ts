@@ -424,7 +424,7 @@ export class TeamsAgents implements AgentChannel {
     });
   }
 
-  /** PIN outcomes for an agent's chats, posted in the chat's thread. */
+  /** PIN outcomes for an agent's chats, posted in the chat's thread by the instance that checked the code. */
   private follow(agentName: string): void {
     if (this.subscriptions.has(agentName)) return;
     const off = this.o.handoffs.subscribe(agentName, (event: ConsoleEvent) => {
@@ -438,7 +438,7 @@ export class TeamsAgents implements AgentChannel {
         });
       };
       void post().catch((err: unknown) => this.o.logger.warn({ err, handoff: event.handoffId }, 'could not post the PIN outcome to the Teams thread'));
-    });
+    }, 'here');
     this.subscriptions.set(agentName, off);
   }
 }

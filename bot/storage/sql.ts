@@ -50,6 +50,15 @@ function checkIdentifiers(...names: string[]): void {
 /** better-sqlite3 takes no booleans. */
 const sqliteParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
+/** Whose turn it is on one SQLite file in this process. */
+interface Turns {
+  pending: number;
+  tail: Promise<void>;
+}
+
+/** Shared by every connection to the same file: a second connection's busy wait would block the thread the first needs to finish. */
+const turnsByFile = new Map<string, Turns>();
+
 /**
  * better-sqlite3 is synchronous and has one connection, so a transaction whose work awaits would let
  * other statements slip into it. Transactions take turns; while one is open or waiting, every other
@@ -58,11 +67,14 @@ const sqliteParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'bo
 export class SqliteSql implements SqlDatabase {
   readonly dialect = 'sqlite';
   private readonly statements = new Map<string, Database.Statement>();
-  private pending = 0;
-  private tail: Promise<void> = Promise.resolve();
+  private readonly turns: Turns;
   private readonly inside = new AsyncLocalStorage<true>();
 
-  constructor(readonly raw: Database.Database) {}
+  constructor(readonly raw: Database.Database) {
+    const file = raw.memory ? undefined : raw.name;
+    this.turns = (file && turnsByFile.get(file)) || { pending: 0, tail: Promise.resolve() };
+    if (file) turnsByFile.set(file, this.turns);
+  }
 
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
@@ -86,29 +98,30 @@ export class SqliteSql implements SqlDatabase {
   private async exclusive<T>(work: () => Promise<T>): Promise<T> {
     // Waiting for our own transaction would never end: inside one, use its session.
     if (this.inside.getStore()) throw new Error('a statement outside the transaction session, inside the transaction');
-    this.pending += 1;
-    const previous = this.tail;
+    const turns = this.turns;
+    turns.pending += 1;
+    const previous = turns.tail;
     let release!: () => void;
-    this.tail = new Promise((resolve) => (release = resolve));
+    turns.tail = new Promise((resolve) => (release = resolve));
     try {
       await previous;
       return await work();
     } finally {
-      this.pending -= 1;
+      turns.pending -= 1;
       release();
     }
   }
 
   get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
-    return this.pending ? this.exclusive(() => this.direct.get<T>(sql, params)) : this.direct.get<T>(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.direct.get<T>(sql, params)) : this.direct.get<T>(sql, params);
   }
 
   all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
-    return this.pending ? this.exclusive(() => this.direct.all<T>(sql, params)) : this.direct.all<T>(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.direct.all<T>(sql, params)) : this.direct.all<T>(sql, params);
   }
 
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
-    return this.pending ? this.exclusive(() => this.direct.run(sql, params)) : this.direct.run(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.direct.run(sql, params)) : this.direct.run(sql, params);
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {

@@ -2,18 +2,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from '../../bot/storage/database';
-import { ETagConflictError, SqliteStorage } from '../../bot/storage/sqlite-storage';
+import { MIGRATIONS, migrate, openDatabase } from '../../bot/storage/database';
+import type { SqliteSql } from '../../bot/storage/sql';
+import { ETagConflictError, SqlStorage } from '../../bot/storage/sql-storage';
 
 describe('SQLite storage', () => {
   let dir: string;
-  let db: SqliteDatabase;
-  let storage: SqliteStorage;
+  let sql: SqliteSql;
+  let db: SqliteSql['raw'];
+  let storage: SqlStorage;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
-    db = openDatabase(path.join(dir, 'bot.sqlite'));
-    storage = new SqliteStorage(db);
+    sql = openDatabase(path.join(dir, 'bot.sqlite'));
+    db = sql.raw;
+    storage = new SqlStorage(sql);
   });
   afterEach(() => {
     if (db.open) db.close();
@@ -76,14 +79,14 @@ describe('SQLite storage', () => {
   });
 
   it('detects conflicts between two connections to the same file and survives a reopen', async () => {
-    const other = new SqliteStorage(openDatabase(path.join(dir, 'bot.sqlite')));
+    const other = new SqlStorage(openDatabase(path.join(dir, 'bot.sqlite')));
     await storage.write({ shared: { v: 0 } });
     const mine = (await storage.read(['shared'])).shared;
     const theirs = (await other.read(['shared'])).shared;
     await other.write({ shared: { ...theirs, v: 'theirs' } });
     await assert.rejects(storage.write({ shared: { ...mine, v: 'mine' } }), ETagConflictError);
     db.close();
-    const reopened = new SqliteStorage(openDatabase(path.join(dir, 'bot.sqlite')));
+    const reopened = new SqlStorage(openDatabase(path.join(dir, 'bot.sqlite')));
     assert.equal((await reopened.read(['shared'])).shared.v, 'theirs');
   });
 

@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Storage } from 'botbuilder';
 import { openDatabase } from '../../bot/storage/database';
-import { ETagConflictError, SqliteStorage } from '../../bot/storage/sqlite-storage';
-import { migratePostgres, openPool, PG_MIGRATIONS, PostgresStorage } from '../../bot/storage/postgres';
+import { ETagConflictError, SqlStorage } from '../../bot/storage/sql-storage';
+import { migratePostgres, openPool, PG_MIGRATIONS } from '../../bot/storage/postgres';
+import { PostgresSql } from '../../bot/storage/sql';
 import { RunningPostgres, startPostgres } from '../support/postgres';
 
 interface Backend {
@@ -94,11 +95,11 @@ contract('SQLite', () => ({
     const first = openDatabase(path.join(dir, 'bot.sqlite'));
     const second = openDatabase(path.join(dir, 'bot.sqlite'));
     return {
-      storage: new SqliteStorage(first),
-      other: new SqliteStorage(second),
+      storage: new SqlStorage(first),
+      other: new SqlStorage(second),
       close: async () => {
-        first.close();
-        second.close();
+        await first.close();
+        await second.close();
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -136,8 +137,8 @@ describe('PostgreSQL', function () {
       const second = openPool(url, 5);
       await migratePostgres(first);
       return {
-        storage: new PostgresStorage(first),
-        other: new PostgresStorage(second),
+        storage: new SqlStorage(new PostgresSql(first)),
+        other: new SqlStorage(new PostgresSql(second)),
         close: async () => {
           await first.end();
           await second.end();

@@ -50,7 +50,8 @@ export function helpServices(clock: () => Date = () => new Date()): HelpSearchSe
 /** Organisations (the demo ones) and a PIN service whose codes are captured instead of mailed. */
 export function identityServices(db = openDatabase(':memory:'), metrics?: BotMetrics): IdentityServices & { sent: CodeMessage[]; logs: string[] } {
   const organisations = new OrganisationStore(db);
-  for (const org of DEMO_ORGANISATIONS) organisations.save(org);
+  // Queued before anything the test does next: SQLite statements wait for open transactions.
+  for (const org of DEMO_ORGANISATIONS) void organisations.save(org);
   const sent: CodeMessage[] = [];
   const logs: string[] = [];
   const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));

@@ -26,7 +26,7 @@ export async function startTestBot(env: Record<string, string> = {}, overrides: 
       done();
     },
   });
-  const app = buildApp(config, createLogger(config.logLevel, sink), overrides);
+  const app = await buildApp(config, createLogger(config.logLevel, sink), overrides);
   const { url } = await app.listen();
   return {
     app,

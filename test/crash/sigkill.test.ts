@@ -12,7 +12,7 @@
 //   CRASH_RUNTIME=esbuild|dist|tsx   how the bot runs (see runtime.ts): sources transpiled once into a
 //                          temp tree (default), the repository's dist/ (after `npm run build`), or tsx
 //   CRASH_SOURCE_ROOT=dir  transpile bot/, dialogs/, knowledge/, cards/ from a copy (to try a fix)
-//   CRASH_BACKENDS=sqlite  storage backends to run against (PostgreSQL joins BACKENDS later)
+//   CRASH_BACKENDS=sqlite,postgres  storage backends to run against
 //   CRASH_DEBUG=1          print each conversation's turns (what was sent > what the bot answered)
 //   CRASH_STRICT=0         only report the findings (lost PIN mails, torn outbox files, redeliveries
 //                          processed again in a later dialog state)
@@ -22,11 +22,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { OrganisationInput } from '../../bot/orgs/organisations';
 import { BotProcess, freePort, waitUntilListening } from '../support/bot-process';
-import { CrashBackend, Inspection, sqliteBackend } from './backend';
+import { CrashBackend, Inspection, postgresBackend, sqliteBackend } from './backend';
 import { ConversationOutcome, CrashConnector, kindOf, Link, Outbox, readable, runConversation, UserProfile } from './channel';
 import { botRuntime, BotRuntime } from './runtime';
 
-const BACKENDS: Record<string, () => CrashBackend> = { sqlite: sqliteBackend };
+const BACKENDS: Record<string, (context: Mocha.Context) => CrashBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -43,7 +43,7 @@ const MAX_DELAY_MS = Math.max(MIN_DELAY_MS, intFromEnv('CRASH_MAX_DELAY_MS', 220
 const SEED = intFromEnv('CRASH_SEED', Math.floor(Math.random() * 2 ** 31));
 // Strict by default since the fixes for what it found landed; CRASH_STRICT=0 reports without failing.
 const STRICT = process.env.CRASH_STRICT !== '0';
-const SELECTED = (process.env.CRASH_BACKENDS ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
+const SELECTED = (process.env.CRASH_BACKENDS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 // Enough organisations that every conversation has its own (and so its own mailbox).
 const POOL = 1000;
 
@@ -158,7 +158,7 @@ for (const backendName of SELECTED) {
       const random = seeded(SEED);
       let runtime: BotRuntime | undefined;
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bot-crash-${backendName}-`));
-      const backend = make();
+      const backend = make(this);
       const connector = new CrashConnector();
       const outbox = new Outbox(path.join(dataDir, 'outbox'));
       const link = new Link(connector);

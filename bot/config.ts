@@ -129,6 +129,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv, cwd = process.cwd()): Re
   return { ...fromFile, ...env };
 }
 
+/** Values that can hold a password or token: an error names the variable but never echoes them. */
+const SECRET_VARIABLES = /PASSWORD|SECRET|TOKEN|_URL$/;
+
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const raw = {} as Record<string, unknown>;
   for (const [name, schema] of Object.entries(variables)) {
@@ -138,7 +141,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     const result = (schema as z.ZodType).safeParse(input);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new ConfigError(name, `invalid value ${JSON.stringify(value)} (${issue?.message ?? 'invalid'})`);
+      const shown = SECRET_VARIABLES.test(name) ? '(not shown: it may hold a secret)' : JSON.stringify(value);
+      throw new ConfigError(name, `invalid value ${shown} (${issue?.message ?? 'invalid'})`);
     }
     raw[name] = result.data;
   }

@@ -50,6 +50,17 @@ describe('config', () => {
     });
   }
 
+  it('reads DATABASE_URL, and never echoes a rejected URL or secret back', () => {
+    assert.equal(parseConfig({ DATABASE_URL: 'postgres://bot:pw@db.internal:5432/support' }, cwd).databaseUrl, 'postgres://bot:pw@db.internal:5432/support');
+    assert.equal(parseConfig({}, cwd).databaseUrl, undefined);
+    for (const env of [{ DATABASE_URL: 'mysql://bot:hunter2@db/x' }, { SMTP_URL: 'http://u:hunter2@mail' }, { METRICS_TOKEN: 'hunter2' }]) {
+      assert.throws(
+        () => parseConfig(env, cwd),
+        (err: unknown) => err instanceof ConfigError && !err.message.includes('hunter2') && /not shown/.test(err.message),
+      );
+    }
+  });
+
   it('reads KNOWLEDGE_DIRS as a path list and derives PUBLIC_URL from the port', () => {
     const dir = fs.realpathSync(os.tmpdir());
     const config = parseConfig({ KNOWLEDGE_DIRS: `${dir}${path.delimiter} ${dir} `, PORT: '4000' }, cwd);

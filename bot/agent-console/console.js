@@ -95,6 +95,7 @@
     fetchedAt: 0,
     selected: null, // { handoff, transcript }
     pending: [], // texts this agent sent that the event stream has not echoed yet
+    pinSentTo: null, // { id, destination } of the last code sent: the stream's 'sent' event has no destination
     events: null,
     lastTypingSent: 0,
     typingTimer: null,
@@ -406,6 +407,8 @@
   }
 
   function showPinStatus(status, destination) {
+    // The stream's event and the HTTP answer arrive in either order; the masked destination must stay.
+    if (status === 'sent' && !destination && state.pinSentTo && state.pinSentTo.id === currentId()) destination = state.pinSentTo.destination;
     $('pin-status').textContent =
       status === 'verified' ? T.pinVerified : status === 'not-verified' ? T.pinNotVerified : fmt(T.pinSent, { destination: destination || '' });
     $('pin-status').setAttribute('data-status', status);
@@ -465,12 +468,16 @@
 
   $('pin-form').addEventListener('submit', function (e) {
     e.preventDefault();
+    var id = currentId();
     api(actionPath('pin'), { organisation: $('pin-organisation').value, via: $('pin-via').value }).then(function (r) {
       if (!r.ok) { notice(refused(r)); return; }
       if (r.body.outcome === 'rate-limited') {
         $('pin-status').textContent = T.pinRateLimited;
         $('pin-status').setAttribute('data-status', 'rate-limited');
-      } else showPinStatus('sent', r.body.destination);
+      } else {
+        state.pinSentTo = { id: id, destination: r.body.destination };
+        showPinStatus('sent', r.body.destination);
+      }
     }).catch(function () { notice(T.failed); });
   });
 

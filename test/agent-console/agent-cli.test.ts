@@ -28,7 +28,7 @@ describe('agent CLI: invite and presence', function () {
   });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('prints a one-time link under PUBLIC_URL whose token only the hash of is stored', () => {
+  it('prints a one-time link under PUBLIC_URL whose token only the hash of is stored', async () => {
     const invited = run('invite', '--name', 'Jisoo', '--minutes', '90');
     assert.equal(invited.status, 0, invited.stderr);
     const match = /^https:\/\/support\.example\.com\/agent#invite=([A-Za-z0-9_-]{43})\n$/.exec(invited.stdout);
@@ -38,16 +38,16 @@ describe('agent CLI: invite and presence', function () {
 
     const db = openDatabase(path.join(dataDir, 'bot.sqlite'));
     try {
-      const rows = db.prepare('SELECT * FROM agent_invites').all() as { token_hash: string; created_at: string; expires_at: string }[];
+      const rows = db.raw.prepare('SELECT * FROM agent_invites').all() as { token_hash: string; created_at: string; expires_at: string }[];
       assert.equal(rows.length, 1);
       assert.equal(rows[0].token_hash, crypto.createHash('sha256').update(token).digest('hex'));
       assert.ok(!JSON.stringify(rows).includes(token));
       assert.equal(Date.parse(rows[0].expires_at) - Date.parse(rows[0].created_at), 90 * 60_000);
       const sessions = new AgentSessions(db);
-      assert.equal(sessions.redeem(token), 'Jisoo');
-      assert.equal(sessions.redeem(token), undefined);
+      assert.equal(await sessions.redeem(token), 'Jisoo');
+      assert.equal(await sessions.redeem(token), undefined);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
@@ -59,7 +59,7 @@ describe('agent CLI: invite and presence', function () {
     assert.equal(run('invite', '--name', 'Jisoo', '--minutes', 'soon').status, 2);
   });
 
-  it('sets presence', () => {
+  it('sets presence', async () => {
     const set = run('presence', '--name', 'Jisoo', '--set', 'online');
     assert.equal(set.status, 0, set.stderr);
     assert.match(set.stdout, /Jisoo is online/);
@@ -70,9 +70,9 @@ describe('agent CLI: invite and presence', function () {
     assert.equal(run('presence', '--name', 'Nobody', '--set', 'away').status, 2);
     const db = openDatabase(path.join(dataDir, 'bot.sqlite'));
     try {
-      assert.equal(new AgentStore(db).get('Jisoo')?.presence, 'online');
+      assert.equal((await new AgentStore(db).get('Jisoo'))?.presence, 'online');
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

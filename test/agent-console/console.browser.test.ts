@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The agent console in Chromium against the real routes, sessions and SQLite (the handoff service is
 // the in-memory one from memory-backend.ts): sign in, pick and accept a waiting conversation, chat
 // both ways over the event stream, send a PIN, update the linked request, end, see the dashboard's
@@ -70,7 +71,7 @@ describe('agent console in Chromium', function () {
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    db?.close();
+    await db?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,8 +87,8 @@ describe('agent console in Chromium', function () {
     return page;
   }
   const byTest = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  async function eventually(check: () => boolean, what: string): Promise<void> {
-    for (const deadline = Date.now() + 5000; !check(); await new Promise((r) => setTimeout(r, 25))) {
+  async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    for (const deadline = Date.now() + 5000; !(await check()); await new Promise((r) => setTimeout(r, 25))) {
       if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     }
   }
@@ -163,7 +164,7 @@ describe('agent console in Chromium', function () {
     assert.equal(await page.locator('#controls').isHidden(), true);
 
     await byTest(page, 'presence').selectOption('online');
-    await eventually(() => agents.get('Kim')?.presence === 'online', 'presence online');
+    await eventually(async () => (await agents.get('Kim'))?.presence === 'online', 'presence online');
 
     await byTest(page, 'nav-dashboard').click();
     await page.waitForSelector('body[data-state="dashboard"]');
@@ -193,7 +194,7 @@ describe('agent console in Chromium', function () {
   });
 
   it('signs in once with an invite link and forgets the token from the address bar', async () => {
-    const token = sessions.invite('Kim');
+    const token = await sessions.invite('Kim');
     const page = watch(await browser.newPage());
     await page.goto(`${url}/agent#invite=${token}`);
     await page.waitForSelector('body[data-state="console"]');

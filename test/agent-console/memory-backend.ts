@@ -48,20 +48,24 @@ export class MemoryBackend implements ConsoleBackend {
   userSays(id: string, text: string): void {
     const entry: TranscriptEntry = { at: new Date().toISOString(), role: 'user', text };
     this.transcripts.get(id)!.push(entry);
-    const owner = this.get(id)?.agentName;
+    const owner = this.find(id)?.agentName;
     if (owner) this.publish(owner, { type: 'message', handoffId: id, entry });
   }
 
   private own(id: string, agentName: string): Handoff {
     if (this.failWith) throw this.failWith;
-    const handoff = this.get(id);
+    const handoff = this.find(id);
     if (!handoff) throw new HandoffError('not-found', `no handoff ${id}`);
     if (handoff.agentName !== agentName) throw new HandoffError('not-yours', `${id} belongs to ${handoff.agentName}`);
     if (handoff.status !== 'active') throw new HandoffError('not-active', `${id} is ${handoff.status}`);
     return handoff;
   }
 
-  queuesFor(agent: Agent): QueueView[] {
+  private find(id: string): Handoff | undefined {
+    return this.handoffs.find((h) => h.id === id);
+  }
+
+  async queuesFor(agent: Agent): Promise<QueueView[]> {
     const names = [...new Set(this.handoffs.map((h) => h.queue))].filter((q) => agent.queues.includes('*') || agent.queues.includes(q));
     return names.map((queue) => ({
       queue,
@@ -70,17 +74,17 @@ export class MemoryBackend implements ConsoleBackend {
       expectedWaitMinutes: 4,
     }));
   }
-  mine(agentName: string): Handoff[] {
+  async mine(agentName: string): Promise<Handoff[]> {
     return this.handoffs.filter((h) => h.agentName === agentName && h.status === 'active');
   }
-  get(id: string): Handoff | undefined {
-    return this.handoffs.find((h) => h.id === id);
+  async get(id: string): Promise<Handoff | undefined> {
+    return this.find(id);
   }
-  transcript(id: string): TranscriptEntry[] {
+  async transcript(id: string): Promise<TranscriptEntry[]> {
     return this.transcripts.get(id) ?? [];
   }
   async accept(id: string, agentName: string): Promise<AcceptResult> {
-    const handoff = this.get(id);
+    const handoff = this.find(id);
     if (!handoff || handoff.status === 'ended' || handoff.status === 'cancelled') return { ok: false, reason: 'gone' };
     if (handoff.status === 'active') return { ok: false, reason: 'taken', by: handoff.agentName! };
     Object.assign(handoff, { status: 'active', agentName, acceptedAt: new Date().toISOString() });
@@ -116,8 +120,8 @@ export class MemoryBackend implements ConsoleBackend {
     Object.assign(handoff, { status: 'ended', endedAt: new Date().toISOString(), endedBy: agentName });
     this.publish(agentName, { type: 'handoff', handoff });
   }
-  setPresence(agentName: string, presence: Presence): void {
-    this.agents.setPresence(agentName, presence);
+  async setPresence(agentName: string, presence: Presence): Promise<void> {
+    await this.agents.setPresence(agentName, presence);
   }
   connected(agentName: string): () => void {
     this.connections.push(agentName);
@@ -128,7 +132,7 @@ export class MemoryBackend implements ConsoleBackend {
     this.listeners.get(agentName)!.add(listener);
     return () => void this.listeners.get(agentName)!.delete(listener);
   }
-  dashboard(hours: number): Dashboard {
+  async dashboard(hours: number): Promise<Dashboard> {
     this.dashboardHours.push(hours);
     const start = Date.UTC(2026, 10, 24) - hours * 3600_000;
     return {

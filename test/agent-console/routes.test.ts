@@ -72,7 +72,7 @@ describe('agent console over HTTP', function () {
       running?.server.server.closeAllConnections();
       await new Promise<void>((resolve) => running?.server.close(() => resolve()));
     }
-    db?.close();
+    await db?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -110,7 +110,7 @@ describe('agent console over HTTP', function () {
 
   it('refuses the API without a session, with a forged or an expired cookie', async () => {
     const forged = `agent_session=${crypto.randomBytes(32).toString('base64url')}`;
-    const expired = new AgentSessions(db, () => new Date(Date.now() - 13 * 3600_000)).create('Kim');
+    const expired = await new AgentSessions(db, () => new Date(Date.now() - 13 * 3600_000)).create('Kim');
     for (const cookie of [undefined, forged, 'agent_session=not-even-a-token', `agent_session=${expired.token}`]) {
       for (const p of ['/agent/api/session', '/agent/api/queues', '/agent/api/events', '/agent/api/dashboard']) {
         const response = await get(p, cookie);
@@ -161,10 +161,10 @@ describe('agent console over HTTP', function () {
     assert.equal((await post('/agent/api/presence', { presence: 'online' }, { cookie: kim.cookie })).status, 403);
     assert.equal((await post('/agent/api/presence', { presence: 'online' }, { cookie: kim.cookie, csrf: 'wrong' })).status, 403);
     assert.equal((await post('/agent/api/presence', { presence: 'online' }, { cookie: kim.cookie, csrf: other.csrf })).status, 403, "another session's token does not do");
-    assert.equal(agents.get('Kim')?.presence, 'offline');
+    assert.equal((await agents.get('Kim'))?.presence, 'offline');
     const ok = await post('/agent/api/presence', { presence: 'online' }, kim);
     assert.equal(ok.status, 200);
-    assert.equal(agents.get('Kim')?.presence, 'online');
+    assert.equal((await agents.get('Kim'))?.presence, 'online');
     assert.equal((await post('/agent/api/presence', { presence: 'busy' }, kim)).status, 400);
 
     const logout = await post('/agent/api/logout', {}, { cookie: kim.cookie });
@@ -177,7 +177,7 @@ describe('agent console over HTTP', function () {
   });
 
   it('lets an invite link sign in once', async () => {
-    const token = sessions.invite('Ana');
+    const token = await sessions.invite('Ana');
     const first = await postJson(`${plain.url}/agent/api/invite`, { token });
     assert.equal(first.status, 200);
     assert.equal(JSON.parse(first.body).name, 'Ana');

@@ -21,66 +21,66 @@ describe('agent console sessions', () => {
     sessions = new AgentSessions(db, () => now);
   });
 
-  it('creates a session found by its token, with its own CSRF token, until it is destroyed', () => {
-    const a = sessions.create('Kim');
-    const b = sessions.create('Kim');
+  it('creates a session found by its token, with its own CSRF token, until it is destroyed', async () => {
+    const a = await sessions.create('Kim');
+    const b = await sessions.create('Kim');
     assert.match(a.token, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(a.token, b.token);
     assert.notEqual(a.csrf, b.csrf);
-    assert.deepEqual(sessions.find(a.token), { agentName: 'Kim', csrf: a.csrf });
-    assert.equal(sessions.find(undefined), undefined);
-    assert.equal(sessions.find('not a token'), undefined);
-    assert.equal(sessions.find(crypto.randomBytes(32).toString('base64url')), undefined, 'an unknown token finds nothing');
-    assert.equal(sessions.destroy(a.token), true);
-    assert.equal(sessions.find(a.token), undefined);
-    assert.equal(sessions.destroy(a.token), false);
-    assert.equal(sessions.find(b.token)?.agentName, 'Kim', 'other sessions live on');
+    assert.deepEqual(await sessions.find(a.token), { agentName: 'Kim', csrf: a.csrf });
+    assert.equal(await sessions.find(undefined), undefined);
+    assert.equal(await sessions.find('not a token'), undefined);
+    assert.equal(await sessions.find(crypto.randomBytes(32).toString('base64url')), undefined, 'an unknown token finds nothing');
+    assert.equal(await sessions.destroy(a.token), true);
+    assert.equal(await sessions.find(a.token), undefined);
+    assert.equal(await sessions.destroy(a.token), false);
+    assert.equal((await sessions.find(b.token))?.agentName, 'Kim', 'other sessions live on');
   });
 
-  it('expires a session after its lifetime', () => {
-    const { token } = sessions.create('Kim');
+  it('expires a session after its lifetime', async () => {
+    const { token } = await sessions.create('Kim');
     now = new Date(now.getTime() + SESSION_HOURS * 3600_000 - 1000);
-    assert.equal(sessions.find(token)?.agentName, 'Kim');
+    assert.equal((await sessions.find(token))?.agentName, 'Kim');
     now = new Date(now.getTime() + 1000);
-    assert.equal(sessions.find(token), undefined);
+    assert.equal(await sessions.find(token), undefined);
   });
 
-  it('stores only hashes of session and invite tokens', () => {
-    const { token } = sessions.create('Kim');
-    const invite = sessions.invite('Min');
-    const rows = JSON.stringify([db.prepare('SELECT * FROM agent_sessions').all(), db.prepare('SELECT * FROM agent_invites').all()]);
+  it('stores only hashes of session and invite tokens', async () => {
+    const { token } = await sessions.create('Kim');
+    const invite = await sessions.invite('Min');
+    const rows = JSON.stringify([db.raw.prepare('SELECT * FROM agent_sessions').all(), db.raw.prepare('SELECT * FROM agent_invites').all()]);
     assert.ok(!rows.includes(token), 'no session token in the database');
     assert.ok(!rows.includes(invite), 'no invite token in the database');
-    assert.deepEqual(db.prepare('SELECT token_hash FROM agent_sessions').all(), [{ token_hash: sha256(token) }]);
-    assert.deepEqual(db.prepare('SELECT token_hash FROM agent_invites').all(), [{ token_hash: sha256(invite) }]);
+    assert.deepEqual(db.raw.prepare('SELECT token_hash FROM agent_sessions').all(), [{ token_hash: sha256(token) }]);
+    assert.deepEqual(db.raw.prepare('SELECT token_hash FROM agent_invites').all(), [{ token_hash: sha256(invite) }]);
   });
 
-  it('redeems an invite exactly once', () => {
-    const token = sessions.invite('Min');
-    assert.equal(sessions.redeem(token), 'Min');
-    assert.equal(sessions.redeem(token), undefined);
-    assert.equal(sessions.redeem('garbage'), undefined);
-    assert.equal(sessions.redeem(crypto.randomBytes(32).toString('base64url')), undefined);
-    const used = db.prepare('SELECT used_at FROM agent_invites').get() as { used_at: string };
+  it('redeems an invite exactly once', async () => {
+    const token = await sessions.invite('Min');
+    assert.equal(await sessions.redeem(token), 'Min');
+    assert.equal(await sessions.redeem(token), undefined);
+    assert.equal(await sessions.redeem('garbage'), undefined);
+    assert.equal(await sessions.redeem(crypto.randomBytes(32).toString('base64url')), undefined);
+    const used = db.raw.prepare('SELECT used_at FROM agent_invites').get() as { used_at: string };
     assert.equal(used.used_at, now.toISOString());
   });
 
-  it('refuses an expired invite', () => {
-    const token = sessions.invite('Min', 30);
+  it('refuses an expired invite', async () => {
+    const token = await sessions.invite('Min', 30);
     now = new Date(now.getTime() + 30 * 60_000);
-    assert.equal(sessions.redeem(token), undefined);
-    const fresh = sessions.invite('Min');
+    assert.equal(await sessions.redeem(token), undefined);
+    const fresh = await sessions.invite('Min');
     now = new Date(now.getTime() + 23 * 3600_000);
-    assert.equal(sessions.redeem(fresh), 'Min', 'the default lifetime is a day');
-    assert.throws(() => sessions.invite('Min', 0), RangeError);
+    assert.equal(await sessions.redeem(fresh), 'Min', 'the default lifetime is a day');
+    await assert.rejects(sessions.invite('Min', 0), RangeError);
   });
 
-  it('sessions and invites go with their agent', () => {
-    const { token } = sessions.create('Kim');
-    const invite = sessions.invite('Kim');
-    new AgentStore(db).remove('Kim');
-    assert.equal(sessions.find(token), undefined);
-    assert.equal(sessions.redeem(invite), undefined);
+  it('sessions and invites go with their agent', async () => {
+    const { token } = await sessions.create('Kim');
+    const invite = await sessions.invite('Kim');
+    await new AgentStore(db).remove('Kim');
+    assert.equal(await sessions.find(token), undefined);
+    assert.equal(await sessions.redeem(invite), undefined);
   });
 
   it('limits failed logins per name within the window', () => {

@@ -14,7 +14,7 @@ describe('support agents', () => {
     const agents = new AgentStore(db);
     const kim = await agents.add({ name: 'Kim', languages: ['en', 'ko'], queues: ['worldwide:technical:ko'], password: 'correct horse battery' });
     assert.deepEqual(kim, { name: 'Kim', languages: ['en', 'ko'], queues: ['worldwide:technical:ko'], aadObjectId: undefined, hasPassword: true, presence: 'offline' });
-    assert.ok(!JSON.stringify(db.prepare('SELECT * FROM agents').all()).includes('correct horse'));
+    assert.ok(!JSON.stringify(db.raw.prepare('SELECT * FROM agents').all()).includes('correct horse'));
     assert.equal((await agents.checkPassword('Kim', 'correct horse battery'))?.name, 'Kim');
     assert.equal(await agents.checkPassword('Kim', 'wrong password!!'), undefined);
     assert.equal(await agents.checkPassword('Nobody', 'correct horse battery'), undefined);
@@ -35,12 +35,12 @@ describe('support agents', () => {
     const agents = new AgentStore(openDatabase(':memory:'));
     await agents.add({ name: 'Ana', languages: ['en'], queues: ['worldwide:billing:en'], password: 'long enough pw' });
     await agents.add({ name: 'Min', languages: ['ko'], password: 'long enough pw' });
-    agents.setPresence('Ana', 'online');
-    agents.setPresence('Min', 'away');
-    assert.deepEqual(agents.onlineFor('worldwide:billing:en').map((a) => a.name), ['Ana']);
-    agents.setPresence('Min', 'online');
-    assert.deepEqual(agents.onlineFor('worldwide:technical:ko').map((a) => a.name), ['Min']);
-    assert.throws(() => agents.setPresence('Nobody', 'online'), AgentError);
+    await agents.setPresence('Ana', 'online');
+    await agents.setPresence('Min', 'away');
+    assert.deepEqual((await agents.onlineFor('worldwide:billing:en')).map((a) => a.name), ['Ana']);
+    await agents.setPresence('Min', 'online');
+    assert.deepEqual((await agents.onlineFor('worldwide:technical:ko')).map((a) => a.name), ['Min']);
+    await assert.rejects(() => agents.setPresence('Nobody', 'online'), AgentError);
   });
 
   it('npm run agent adds, lists and removes in DATA_DIR', () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import TfIdf from 'natural/lib/natural/tfidf/tfidf';
+import { TfIdf } from 'natural';
 import { ingestSources, KnowledgeSource } from '../../knowledge/search/ingest';
 import { HelpSearch } from '../../knowledge/search/help-search';
 import { loadIndexFile } from '../../knowledge/search/knowledge-base';

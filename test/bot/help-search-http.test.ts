@@ -103,7 +103,7 @@ describe('help search over HTTP with KNOWLEDGE_DIRS', () => {
 
   it('records each search in the database without user or conversation ids', async () => {
     await ask('org-2', 'where do I find the board room mailbox?');
-    const rows = bot.app.db.prepare('SELECT * FROM search_log').all() as Record<string, unknown>[];
+    const rows = await bot.app.db.all<Record<string, unknown>>('SELECT * FROM search_log');
     assert.ok(rows.length >= 1);
     const columns = Object.keys(rows[0]);
     assert.deepEqual(columns.sort(), ['cloud', 'created_at', 'feedback_at', 'helpful', 'id', 'language', 'query', 'result_count', 'results'].sort());

@@ -159,14 +159,14 @@ describe('metrics from the dialogs and the handoff service', () => {
     const client = newClient('en-US', undefined, 'emulator', undefined, { metrics });
     metrics.watchQueues(() => client.handoffs.queueSnapshot());
     await client.agents.add({ name: 'Mina', languages: ['en'], password: 'correct horse battery' });
-    client.agents.setPresence('Mina', 'online');
+    await client.agents.setPresence('Mina', 'online');
     await turn(client, 'talk to a person');
     let samples = parse(await metrics.expose());
     assert.equal(total(samples, 'supportbot_handoff_queue_length', { queue: 'worldwide:technical:en' }), 1);
     const wait = total(samples, 'supportbot_handoff_expected_wait_seconds', { queue: 'worldwide:technical:en' });
     assert.ok(Number.isFinite(wait) && wait >= 0, `a finite wait with an agent online (${wait})`);
 
-    const [{ id }] = client.db.prepare("SELECT id FROM handoffs WHERE status = 'waiting'").all() as { id: string }[];
+    const [{ id }] = await client.db.all<{ id: string }>("SELECT id FROM handoffs WHERE status = 'waiting'");
     assert.ok((await client.handoffs.accept(id, 'Mina')).ok);
     await client.handoffs.end(id, 'Mina');
     samples = parse(await metrics.expose());
@@ -211,7 +211,7 @@ describe('metrics from the dialogs and the handoff service', () => {
     a.turn({ channelId: 'some user text', type: 'message' }, 0.003);
     a.intentUnderstood('Call me at +1 425 555 0100', 'en');
     a.requestCreated('Z', 'jane@contoso.example');
-    a.watchQueues(() => [{ queue: 'jane@contoso.example', waiting: 3, expectedWaitMinutes: 1 }, { queue: 'worldwide:billing:ko', waiting: 2, expectedWaitMinutes: 1.5 }]);
+    a.watchQueues(async () => [{ queue: 'jane@contoso.example', waiting: 3, expectedWaitMinutes: 1 }, { queue: 'worldwide:billing:ko', waiting: 2, expectedWaitMinutes: 1.5 }]);
     const samples = parse(await a.expose());
     assert.equal(total(samples, 'supportbot_turns_total', { channel: 'other', type: 'message' }), 1);
     assert.equal(total(samples, 'supportbot_turn_duration_seconds_bucket', { le: '0.0025' }), 0);
@@ -221,7 +221,7 @@ describe('metrics from the dialogs and the handoff service', () => {
     assert.deepEqual(samples.filter((s) => s.name === 'supportbot_handoff_queue_length').map((s) => [s.labels.queue, s.value]), [['worldwide:billing:ko', 2]]);
     assert.equal(total(samples, 'supportbot_handoff_expected_wait_seconds', { queue: 'worldwide:billing:ko' }), 90);
     assert.equal(total(parse(await b.expose()), 'supportbot_turns_total'), 0, 'the other app saw nothing');
-    a.watchQueues(() => {
+    a.watchQueues(async () => {
       throw new Error('database closed');
     });
     assert.equal(total(parse(await a.expose()), 'supportbot_handoff_queue_length'), 0, 'a failing snapshot shows no queues');

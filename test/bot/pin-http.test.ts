@@ -53,7 +53,7 @@ describe('PIN verification over HTTP with the outbox', () => {
     assert.ok(!bot.logs.join('\n').includes(code), 'no log line carries the code');
     const db = bot.app.db;
     for (const table of ['bot_state', 'pin_codes', 'pin_sends', 'verifications', 'search_log']) {
-      assert.ok(!JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all()).includes(code), `not in ${table}`);
+      assert.ok(!JSON.stringify(await db.all(`SELECT * FROM ${table}`)).includes(code), `not in ${table}`);
     }
   });
 });

@@ -56,6 +56,6 @@ describe('Teams behaviour', () => {
     const invokeResponse = replies.find((r) => r.type === 'invokeResponse');
     assert.equal((invokeResponse?.value as { status: number }).status, 200);
     assert.match(replies.filter((r) => r.type === 'message').map(flatten).join('\n'), /Glad that helped/);
-    assert.equal(client.help.log.get(yes.data.searchId)!.helpful, true);
+    assert.equal((await client.help.log.get(yes.data.searchId))!.helpful, true);
   });
 });

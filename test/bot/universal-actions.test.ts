@@ -21,8 +21,8 @@ describe('Universal Actions for request cards in Teams', () => {
     await connector.start();
     bot = await startTestBot();
     const orgs = new OrganisationStore(bot.app.db);
-    const org = orgs.get('contoso-demo')!;
-    orgs.save({ ...org, admins: { ...org.admins, aadObjectIds: [ADMIN] } });
+    const org = (await orgs.get('contoso-demo'))!;
+    await orgs.save({ ...org, admins: { ...org.admins, aadObjectIds: [ADMIN] } });
   });
   after(async () => {
     await bot.stop();

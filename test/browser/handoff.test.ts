@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Handoff end to end in Debian's Chromium, two pages on one real bot: a user in the web chat widget
 // and an agent in the console. Position and wait, accept, a PIN the agent sees only as "verified",
 // messages both ways (agent markup inert for the user), and the bot answering again after the end.
@@ -26,7 +28,7 @@ describe('handoff in Chromium: web chat user and console agent', function () {
     const agents = new AgentStore(bot.app.db);
     await agents.add({ name: 'Mina', languages: ['en', 'ko'], password: PASSWORD });
     // Online before the user asks, so the card shows a wait from the model rather than "no agent".
-    agents.setPresence('Mina', 'online');
+    await agents.setPresence('Mina', 'online');
   });
   after(async () => {
     await close?.();

@@ -96,7 +96,7 @@ describe('web chat widget in Chromium', function () {
     await page.getByRole('button', { name: 'Contact me' }).last().click();
     await page.getByText(/Request \d{4}-\d{6} is open/).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('widget-request-created') });
-    const rows = bot.app.db.prepare('SELECT description, category, severity FROM requests').all() as { description: string }[];
+    const rows = await bot.app.db.all<{ description: string }>('SELECT description, category, severity FROM requests');
     assert.ok(rows.some((r) => r.description.startsWith('Users in the Sydney office')));
   });
 

@@ -22,7 +22,7 @@ describe('help search flow', () => {
     assert.equal(no.helpful, 'no');
     assert.equal(yes.searchId, no.searchId);
 
-    const logged = client.help.log.get(no.searchId);
+    const logged = await client.help.log.get(no.searchId);
     assert.ok(logged);
     assert.equal(logged.query, 'how do I add a custom domain?');
     assert.equal(logged.language, 'en');
@@ -33,7 +33,7 @@ describe('help search flow', () => {
     const next = await turn(client, { type: 'message', value: no });
     const text = next.map(flatten).join('\n');
     assert.match(text, /service health/i);
-    assert.equal(client.help.log.get(no.searchId)!.helpful, false);
+    assert.equal((await client.help.log.get(no.searchId))!.helpful, false);
   });
 
   it('thanks a Yes in Korean and records it', async () => {
@@ -42,7 +42,7 @@ describe('help search flow', () => {
     const [yes] = submitData(results);
     const thanks = await turn(client, { type: 'message', value: yes });
     assert.match(thanks.map(flatten).join('\n'), /다행/);
-    assert.equal(client.help.log.get(yes.searchId)!.helpful, true);
+    assert.equal((await client.help.log.get(yes.searchId))!.helpful, true);
   });
 
   it('shows a section in full when a "Did you mean" choice is pressed', async () => {
@@ -51,7 +51,7 @@ describe('help search flow', () => {
     const searchId = submitData(results)[0].searchId;
     const sectionId = client.help.search.section('en/shared-mailboxes.md#create-a-shared-mailbox')
       ? 'en/shared-mailboxes.md#create-a-shared-mailbox'
-      : client.help.log.get(searchId)!.results[0].id;
+      : (await client.help.log.get(searchId))!.results[0].id;
     const shown = await turn(client, { type: 'message', value: { action: 'showSection', searchId, sectionId } });
     const text = shown.map(flatten).join('\n');
     assert.match(text, /shared mailbox/i);
@@ -60,14 +60,14 @@ describe('help search flow', () => {
 
   it('answers forged or stale card data without failing or touching the log', async () => {
     const client = newClient('en-US');
-    const before = client.help.log.counts();
+    const before = await client.help.log.counts();
     const gone = await turn(client, { type: 'message', value: { action: 'showSection', searchId: 'x', sectionId: 'no/such.md#x' } });
     assert.match(gone.map(flatten).join('\n'), /no longer/i);
     const forged = await turn(client, { type: 'message', value: { action: 'searchFeedback', searchId: 'not-a-real-id', helpful: 'no' } });
     assert.ok(forged.length > 0);
     const odd = await turn(client, { type: 'message', value: { action: 'searchFeedback', searchId: 'x'.repeat(500), helpful: 'maybe' } });
     assert.ok(Array.isArray(odd));
-    assert.deepEqual(client.help.log.counts(), before);
+    assert.deepEqual(await client.help.log.counts(), before);
   });
 
   it('treats a new question after the results as a question, not feedback', async () => {
@@ -76,6 +76,6 @@ describe('help search flow', () => {
     const searchId = submitData(results)[0].searchId;
     const next = await turn(client, 'no idea, but what is the phone number in Australia?');
     assert.match(next.map(flatten).join('\n').replace(/\D/g, ''), /1800197503/);
-    assert.equal(client.help.log.get(searchId)!.helpful, null);
+    assert.equal((await client.help.log.get(searchId))!.helpful, null);
   });
 });

@@ -45,7 +45,7 @@ describe('request flow', () => {
     assert.match(done, /First response by/);
     assert.match(done, /Expected wait/);
     assert.match(done.replace(/\D/g, ''), /18008659408/);
-    const request = client.requests.store.get('2026-000001', 'contoso-demo')!;
+    const request = (await client.requests.store.get('2026-000001', 'contoso-demo'))!;
     assert.equal(request.severity, 'B');
     assert.equal(request.phone, '+14255550100');
     assert.equal(request.status, 'new');
@@ -56,7 +56,7 @@ describe('request flow', () => {
     await verified(client, 'contoso.example');
     await turn(client, 'new request');
     assert.match(text(await turn(client, '#issue EX204311')), /Status: serviceDegradation/);
-    assert.equal(client.requests.store.list().length, 0);
+    assert.equal((await client.requests.store.list()).length, 0);
   });
 
   it('refuses severity A without an agreement and a forged 100 KB description, keeping the form', async () => {
@@ -66,9 +66,9 @@ describe('request flow', () => {
     assert.match(text(await turn(client, { type: 'message', value: { ...FORM, severity: 'A' } })), /advanced support agreement/);
     assert.match(text(await turn(client, { type: 'message', value: { ...FORM, description: 'x'.repeat(100 * 1024) } })), /under 4,000 characters/);
     assert.match(text(await turn(client, { type: 'message', value: { ...FORM, severity: 'Z', organisationId: 'fabrikam-demo' } })), /Choose a severity/);
-    assert.equal(client.requests.store.list().length, 0);
+    assert.equal((await client.requests.store.list()).length, 0);
     assert.match(text(await turn(client, { type: 'message', value: FORM })), /is open/);
-    assert.equal(client.requests.store.list()[0].organisationId, 'contoso-demo', 'the organisation comes from verification, not the card');
+    assert.equal((await client.requests.store.list())[0].organisationId, 'contoso-demo', 'the organisation comes from verification, not the card');
   });
 
   it('shows a partner-bought organisation its partner first, and caps billing at B', async () => {
@@ -120,7 +120,7 @@ describe('my requests', () => {
     assert.match(text(await turn(client, `add a note to ${number}: it started after the DNS change`)), /note is added/);
     assert.match(text(await turn(client, `cancel request ${number}`)), /cancelled/);
     assert.match(text(await turn(client, `cancel request ${number}`)), /can't be changed/);
-    assert.deepEqual(client.requests.store.historyOf(number).map((h) => h.change.status ?? 'note'), ['new', 'note', 'cancelled']);
+    assert.deepEqual((await client.requests.store.historyOf(number)).map((h) => h.change.status ?? 'note'), ['new', 'note', 'cancelled']);
   });
 
   it("answers another organisation's number exactly like a number that doesn't exist", async () => {
@@ -128,7 +128,7 @@ describe('my requests', () => {
     // The same bot, a different conversation, verified for Fabrikam.
     const other = newClient('en-US', undefined, 'emulator', client.db);
     await verified(other, 'fabrikam.example');
-    assert.ok(other.requests.store.get(number), 'the request is in the shared database');
+    assert.ok(await other.requests.store.get(number), 'the request is in the shared database');
     const theirs = text(await turn(other, `status of ${number}`)).replace(number, 'N');
     const missing = text(await turn(other, 'status of 2026-999999')).replace('2026-999999', 'N');
     assert.equal(theirs, missing);
@@ -151,7 +151,7 @@ describe('request form without cards', () => {
     for (const answer of ['Shared mailbox permissions vanished overnight.', '1', 'c', 'ok', 'ok']) await turn(client, answer);
     const done = text(await turn(client, '2'));
     assert.match(done, /is open/);
-    const [request] = client.requests.store.list();
+    const [request] = await client.requests.store.list();
     assert.deepEqual([request.category, request.severity, request.method, request.phone], ['technical', 'C', 'email', '+14255550100']);
   });
 });

@@ -77,8 +77,8 @@ describe('PIN verification dialog', () => {
   it('knows a Teams admin by tenant and AAD object id, and answers a non-admin with the non-admin rules', async () => {
     const teamsClient = () => newClient('en-US', undefined, 'msteams');
     const client = teamsClient();
-    const org = client.identity.organisations.get('contoso-demo')!;
-    client.identity.organisations.save({ ...org, admins: { ...org.admins, aadObjectIds: ['11111111-1111-4111-8111-111111111111'] } });
+    const org = (await client.identity.organisations.get('contoso-demo'))!;
+    await client.identity.organisations.save({ ...org, admins: { ...org.admins, aadObjectIds: ['11111111-1111-4111-8111-111111111111'] } });
     const teams = (aadObjectId: string): Partial<Activity> => ({
       type: 'message',
       text: 'verify',

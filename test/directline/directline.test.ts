@@ -50,7 +50,9 @@ describe('embedded Direct Line 3.0', () => {
       const reply = new Promise<Partial<Activity>>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no reply')), 15_000);
         directLine.activity$.subscribe({
-          next: (a: Partial<Activity>) => {
+          next: (incoming) => {
+            // directlinejs has its own Activity type; the fields read here are the same.
+            const a = incoming as unknown as Partial<Activity>;
             if (a.from?.role === 'bot' && a.type === 'message' && /1800197503/.test(JSON.stringify(a).replace(/[\s-]/g, ''))) {
               clearTimeout(timer);
               resolve(a);

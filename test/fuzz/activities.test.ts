@@ -256,7 +256,7 @@ describe('fuzz: activities on /api/messages', function () {
     });
 
     it('no crash, no 5xx, Object.prototype untouched, nothing created unverified (250 runs)', async () => {
-      const requestsBefore = (bot.app.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+      const requestsBefore = (await bot.app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n;
       await fc.assert(
         fc.asyncProperty(submit, async (s) => {
           // A few conversations only, so forged submits also land in the middle of open dialogs.
@@ -290,9 +290,9 @@ describe('fuzz: activities on /api/messages', function () {
         }),
         fuzzParameters(250),
       );
-      const requestsAfter = (bot.app.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+      const requestsAfter = (await bot.app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n;
       assert.equal(requestsAfter, requestsBefore, 'a forged requestForm never creates a request');
-      const verified = bot.app.db.prepare("SELECT COUNT(*) AS n FROM verifications").get() as { n: number };
+      const verified = (await bot.app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM verifications'))!;
       assert.equal(verified.n, 0, 'nobody became verified without a code');
       await stillAnswers();
     });

@@ -19,13 +19,13 @@ import { fuzzParameters, hostileString } from './helpers';
 
 const CONTOSO = 'contoso-demo';
 
-function setup(maxAttempts: number) {
+async function setup(maxAttempts: number) {
   const db = openDatabase(':memory:');
   const organisations = new OrganisationStore(db);
-  for (const org of DEMO_ORGANISATIONS) organisations.save(org);
+  for (const org of DEMO_ORGANISATIONS) await organisations.save(org);
   const sent: CodeMessage[] = [];
   const pins = new PinService(db, organisations, { send: async (m) => void sent.push(m) }, createLogger('silent'), { ...DEFAULT_PIN_SETTINGS, maxAttempts });
-  const row = () => db.prepare('SELECT attempts, used_at FROM pin_codes').get() as { attempts: number; used_at: string | null } | undefined;
+  const row = () => db.raw.prepare('SELECT attempts, used_at FROM pin_codes').get() as { attempts: number; used_at: string | null } | undefined;
   return { db, organisations, pins, sent, row };
 }
 
@@ -74,7 +74,7 @@ describe('fuzz: PIN entry', function () {
   it('ok only for the exact code in its scope; one counted try per try; never throws (80 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.tuple(typed, target), { minLength: 1, maxLength: 8 }), async (maxAttempts, tries) => {
-        const { organisations, pins, sent, row } = setup(maxAttempts);
+        const { organisations, pins, sent, row } = await setup(maxAttempts);
         await pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: 'fuzz-1', locale: 'en' });
         assert.equal(sent.length, 1);
         const code = sent[0].code;
@@ -90,7 +90,7 @@ describe('fuzz: PIN entry', function () {
             assert.fail(`verify threw for ${JSON.stringify(typedText).slice(0, 80)}: ${(error as Error).message}`);
           }
           const after = row()!;
-          const sameScope = scope === SCOPE && organisations.find(organisation)?.id === CONTOSO;
+          const sameScope = scope === SCOPE && (await organisations.find(organisation))?.id === CONTOSO;
           const label = `${t.kind === 'variant' ? t.name : JSON.stringify(typedText).slice(0, 40)} for ${JSON.stringify(organisation)} in ${JSON.stringify(scope)}`;
           if (!sameScope) {
             assert.equal(after.attempts, before.attempts, `no try counted: ${label}`);
@@ -109,10 +109,10 @@ describe('fuzz: PIN entry', function () {
           if (result.ok) {
             used = true;
             assert.ok(after.used_at, 'the code is spent');
-            assert.equal(pins.isVerified(SCOPE, CONTOSO), true);
+            assert.equal(await pins.isVerified(SCOPE, CONTOSO), true);
           }
         }
-        if (!used) assert.equal(pins.isVerified(SCOPE, CONTOSO), false, 'no verification without the exact code');
+        if (!used) assert.equal(await pins.isVerified(SCOPE, CONTOSO), false, 'no verification without the exact code');
       }),
       fuzzParameters(80),
     );
@@ -121,7 +121,7 @@ describe('fuzz: PIN entry', function () {
   it('counts parallel guesses one each and lets at most one through (25 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(typed, { minLength: 2, maxLength: 6 }), async (maxAttempts, guesses) => {
-        const { pins, sent, row } = setup(maxAttempts);
+        const { pins, sent, row } = await setup(maxAttempts);
         await pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: 'fuzz-2', locale: 'ko' });
         const code = sent[0].code;
         const results = await Promise.all(guesses.map((g) => pins.verify(SCOPE, 'contoso.example', text(g, code))));
@@ -139,14 +139,14 @@ describe('fuzz: PIN entry', function () {
   });
 
   it('never throws and never verifies when no code was ever sent (100 runs)', async () => {
-    const { pins, db } = setup(5);
+    const { pins, db } = await setup(5);
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileString(30), fc.stringMatching(/^[0-9]{6}$/)), fc.oneof(fc.constant('contoso.example'), hostileString(12)), async (typedText, organisation) => {
         assert.deepEqual(await pins.verify(SCOPE, organisation, typedText), { ok: false, reason: 'none' });
       }),
       fuzzParameters(100),
     );
-    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM pin_codes').get() as { n: number }).n, 0, 'guessing creates no rows');
-    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM verifications').get() as { n: number }).n, 0);
+    assert.equal((db.raw.prepare('SELECT COUNT(*) AS n FROM pin_codes').get() as { n: number }).n, 0, 'guessing creates no rows');
+    assert.equal((db.raw.prepare('SELECT COUNT(*) AS n FROM verifications').get() as { n: number }).n, 0);
   });
 });

@@ -12,13 +12,13 @@ const PASSWORD = 'correct horse battery';
 
 async function onlineAgent(client: Conversation, name = 'Mina', languages = ['en', 'ko']): Promise<void> {
   await client.agents.add({ name, languages, password: PASSWORD });
-  client.agents.setPresence(name, 'online');
+  await client.agents.setPresence(name, 'online');
 }
 
-function openHandoff(client: Conversation) {
-  const [handoff] = client.db.prepare("SELECT id FROM handoffs WHERE status IN ('waiting', 'active')").all() as { id: string }[];
+async function openHandoff(client: Conversation) {
+  const [handoff] = await client.db.all<{ id: string }>("SELECT id FROM handoffs WHERE status IN ('waiting', 'active')");
   assert.ok(handoff, 'a handoff is open');
-  return client.handoffs.store.get(handoff.id)!;
+  return (await client.handoffs.store.get(handoff.id))!;
 }
 
 /** Replies that arrive outside a user turn (agent messages, card updates), as the channel gets them. */
@@ -34,7 +34,7 @@ describe('handoff: asking for a person', () => {
     assert.match(card, /You're in the queue/);
     assert.match(card, /Your place: 1\n/);
     assert.match(card, /no agent is online right now/);
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     assert.equal(handoff.trigger, 'asked');
     assert.equal(handoff.queue, 'worldwide:technical:en');
     assert.equal(handoff.summary.verified, false);
@@ -47,7 +47,7 @@ describe('handoff: asking for a person', () => {
     const card = text(await turn(client, '상담원 연결'));
     assert.match(card, /상담원 연결 대기 중입니다/);
     assert.match(card, /곧 상담원이 연결됩니다|약 \d+분/);
-    assert.equal(openHandoff(client).queue, 'worldwide:technical:ko');
+    assert.equal((await openHandoff(client)).queue, 'worldwide:technical:ko');
   });
 
   it('keeps the conversation so far, searches and articles in the summary and transcript', async () => {
@@ -55,11 +55,11 @@ describe('handoff: asking for a person', () => {
     await turn(client, 'how do I reset a user password');
     await turn(client, 'no');
     await turn(client, 'talk to a person');
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     assert.equal(handoff.trigger, 'not-helped', '"no" then a person is the not-helped path');
     assert.deepEqual(handoff.summary.searches, ['how do I reset a user password']);
     assert.ok(handoff.summary.articles.length > 0, 'the articles shown are in the summary');
-    const transcript = client.handoffs.transcript(handoff.id);
+    const transcript = await client.handoffs.transcript(handoff.id);
     assert.equal(transcript[0].role, 'user');
     assert.equal(transcript[0].text, 'how do I reset a user password');
     assert.ok(transcript.some((e) => e.role === 'bot'), "the bot's answers are in the transcript");
@@ -70,14 +70,14 @@ describe('handoff: asking for a person', () => {
     for (let i = 0; i < 2; i++) await turn(client, 'why is my tenant flibbertigibbet');
     const third = text(await turn(client, 'Why is my tenant flibbertigibbet?'));
     assert.match(third, /going round in circles/);
-    assert.equal(openHandoff(client).trigger, 'repeated');
+    assert.equal((await openHandoff(client)).trigger, 'repeated');
   });
 
   it('hands off when the user is frustrated with the bot', async () => {
     const client = newClient('en-US');
     const replies = text(await turn(client, 'this bot is useless, you are not helping at all'));
     assert.match(replies, /sorry this hasn't gone well/i);
-    assert.equal(openHandoff(client).trigger, 'frustrated');
+    assert.equal((await openHandoff(client)).trigger, 'frustrated');
   });
 });
 
@@ -86,10 +86,10 @@ describe('handoff: while waiting and once an agent accepts', () => {
     const client = newClient('en-US');
     await turn(client, 'talk to a person');
     assert.deepEqual(await turn(client, 'what are the support hours'), [], 'the bot stays quiet');
-    const handoff = openHandoff(client);
-    assert.ok(client.handoffs.transcript(handoff.id).some((e) => e.text === 'what are the support hours'), 'the message waits for the agent');
+    const handoff = await openHandoff(client);
+    assert.ok((await client.handoffs.transcript(handoff.id)).some((e) => e.text === 'what are the support hours'), 'the message waits for the agent');
     assert.match(text(await turn(client, 'cancel')), /left the queue/);
-    assert.equal(client.handoffs.store.get(handoff.id)!.status, 'cancelled');
+    assert.equal((await client.handoffs.store.get(handoff.id))!.status, 'cancelled');
     assert.notEqual(text(await turn(client, 'what are the support hours')), '', 'the bot answers again');
   });
 
@@ -97,7 +97,7 @@ describe('handoff: while waiting and once an agent accepts', () => {
     const client = newClient('en-US');
     await onlineAgent(client);
     await turn(client, 'talk to a person');
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     const events: ConsoleEvent[] = [];
     const unsubscribe = client.handoffs.subscribe('Mina', (e) => events.push(e));
 
@@ -119,7 +119,7 @@ describe('handoff: while waiting and once an agent accepts', () => {
     await client.handoffs.end(handoff.id, 'Mina');
     assert.match(text(drained(client)), /Mina ended the chat/);
     assert.notEqual(text(await turn(client, 'what are the support hours')), '', 'the bot answers again');
-    const transcript = client.handoffs.transcript(handoff.id).map((e) => `${e.role}:${e.text}`);
+    const transcript = (await client.handoffs.transcript(handoff.id)).map((e) => `${e.role}:${e.text}`);
     assert.ok(transcript.includes('user:mail to gmail bounces'));
     assert.ok(transcript.some((line) => line.startsWith('agent:Try this')));
     unsubscribe();
@@ -130,19 +130,19 @@ describe('handoff: while waiting and once an agent accepts', () => {
     await onlineAgent(client, 'Mina');
     await onlineAgent(client, 'Jun');
     await turn(client, 'talk to a person');
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     const results = await Promise.all([client.handoffs.accept(handoff.id, 'Mina'), client.handoffs.accept(handoff.id, 'Jun')]);
     const winners = results.filter((r) => r.ok);
     assert.equal(winners.length, 1);
     const loser = results.find((r) => !r.ok)!;
-    assert.deepEqual(loser, { ok: false, reason: 'taken', by: client.handoffs.get(handoff.id)!.agentName });
+    assert.deepEqual(loser, { ok: false, reason: 'taken', by: (await client.handoffs.get(handoff.id))!.agentName });
   });
 
   it('checks a PIN the agent sent; the agent sees only verified, the code is stored nowhere', async () => {
     const client = newClient('en-US');
     await onlineAgent(client);
     await turn(client, 'talk to a person');
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     await client.handoffs.accept(handoff.id, 'Mina');
     const events: ConsoleEvent[] = [];
     client.handoffs.subscribe('Mina', (e) => events.push(e));
@@ -157,8 +157,8 @@ describe('handoff: while waiting and once an agent accepts', () => {
       events.filter((e) => e.type === 'pin').map((e) => (e as { status: string }).status),
       ['sent', 'verified'],
     );
-    assert.equal(client.handoffs.get(handoff.id)!.summary.verified, true);
-    const everything = JSON.stringify(client.db.prepare('SELECT * FROM handoff_transcript').all()) + JSON.stringify(client.db.prepare('SELECT * FROM conversation_log').all()) + JSON.stringify(events);
+    assert.equal((await client.handoffs.get(handoff.id))!.summary.verified, true);
+    const everything = JSON.stringify(await client.db.all('SELECT * FROM handoff_transcript')) + JSON.stringify(await client.db.all('SELECT * FROM conversation_log')) + JSON.stringify(events);
     assert.ok(!everything.includes(code), 'the code is not in the transcript, the log or the events');
   });
 
@@ -166,15 +166,15 @@ describe('handoff: while waiting and once an agent accepts', () => {
     const client = newClient('en-US', undefined, undefined, undefined, { agentTimeoutSeconds: 0.05 });
     await onlineAgent(client);
     await turn(client, 'talk to a person');
-    const handoff = openHandoff(client);
+    const handoff = await openHandoff(client);
     const disconnect = client.handoffs.connected('Mina');
     await client.handoffs.accept(handoff.id, 'Mina');
     drained(client);
     disconnect();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(client.handoffs.get(handoff.id)!.status, 'waiting');
+    assert.equal((await client.handoffs.get(handoff.id))!.status, 'waiting');
     assert.match(text(drained(client)), /Mina got disconnected[^]*You're in the queue/);
-    assert.equal(client.agents.get('Mina')!.presence, 'offline');
+    assert.equal((await client.agents.get('Mina'))!.presence, 'offline');
   });
 });
 
@@ -244,22 +244,22 @@ describe('handoff: severity A, closed queues and the linked request', () => {
     assert.match(done, /is open/);
     assert.match(done, /Severity A means business is stopped/);
     assert.match(done, /You're in the queue/);
-    const handoff = openHandoff(client);
-    const request = client.requests.store.list()[0];
+    const handoff = await openHandoff(client);
+    const request = (await client.requests.store.list())[0];
     assert.equal(handoff.trigger, 'severity-a');
     assert.equal(handoff.requestNumber, request.number);
     assert.equal(handoff.queue, '21vianet:technical:en');
-    assert.deepEqual(handoff.summary.organisation, { id: 'fabrikam-demo', name: client.identity.organisations.get('fabrikam-demo')!.name });
+    assert.deepEqual(handoff.summary.organisation, { id: 'fabrikam-demo', name: (await client.identity.organisations.get('fabrikam-demo'))!.name });
 
     await client.handoffs.accept(handoff.id, 'Mina');
-    assert.equal(client.requests.store.get(request.number)!.status, 'in_progress', 'accepting the chat starts work on the request');
+    assert.equal((await client.requests.store.get(request.number))!.status, 'in_progress', 'accepting the chat starts work on the request');
     await client.handoffs.updateRequest(handoff.id, 'Mina', { status: 'resolved', note: 'Mail flow restored' });
     assert.match(text(drained(client)), /resolved/i);
     await client.handoffs.end(handoff.id, 'Mina');
-    const history = client.requests.store.historyOf(request.number);
+    const history = await client.requests.store.historyOf(request.number);
     assert.ok(history.some((h) => h.actor === 'agent:Mina' && h.change.status === 'resolved' && h.change.note === 'Mail flow restored'));
     assert.ok(history.some((h) => h.actor === 'handoff' && /transcript of \d+ messages/.test(h.change.note ?? '')));
-    assert.deepEqual(client.handoffs.store.forRequest(request.number).map((h) => h.id), [handoff.id]);
+    assert.deepEqual((await client.handoffs.store.forRequest(request.number)).map((h) => h.id), [handoff.id]);
   });
 
   it('outside the queue hours, says when it opens and offers a callback or waiting', async () => {
@@ -270,7 +270,7 @@ describe('handoff: severity A, closed queues and the linked request', () => {
     const offer = text(await turn(client, 'talk to a person'));
     assert.match(offer, /Nobody is on this support queue right now/);
     assert.match(offer, /It opens Sat 9:00 AM \(/);
-    assert.equal(client.db.prepare('SELECT COUNT(*) AS n FROM handoffs').get().n, 0, 'nothing queued yet');
+    assert.equal((await client.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM handoffs'))!.n, 0, 'nothing queued yet');
     assert.match(text(await turn(client, 'request a callback')), /Northwind Cloud Partners|known issues/, 'the request flow starts');
 
     const waiting = newClient('ko-KR', saturday);

@@ -64,14 +64,15 @@ describe('conversation log', () => {
     ]);
   });
 
-  it('keeps the last messages of a conversation', () => {
-    const log = new ConversationLog(openDatabase(':memory:'));
-    for (let i = 0; i < RECENT_MESSAGES + 30; i++) log.record('c', { at: new Date().toISOString(), role: 'user', text: `m${i}` });
-    const recent = log.recent('c');
+  it('keeps the last messages of a conversation', async () => {
+    const db = openDatabase(':memory:');
+    const log = new ConversationLog(db);
+    for (let i = 0; i < RECENT_MESSAGES + 30; i++) await log.record('c', { at: new Date().toISOString(), role: 'user', text: `m${i}` });
+    const recent = await log.recent('c');
     assert.equal(recent.length, RECENT_MESSAGES);
     assert.equal(recent[recent.length - 1].text, `m${RECENT_MESSAGES + 29}`);
-    log.prune('c');
-    const { n } = (log as unknown as { db: { prepare(s: string): { get(): { n: number } } } }).db.prepare('SELECT COUNT(*) AS n FROM conversation_log').get();
+    await log.prune('c');
+    const { n } = db.raw.prepare('SELECT COUNT(*) AS n FROM conversation_log').get() as { n: number };
     assert.equal(n, RECENT_MESSAGES);
   });
 });

@@ -13,7 +13,8 @@ import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
 import { createAdapter, SupportAdapter } from '../../bot/adapter';
 import { parseConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
-import { openDatabase, SqliteDatabase } from '../../bot/storage/database';
+import { openDatabase } from '../../bot/storage/database';
+import type { SqliteSql } from '../../bot/storage/sql';
 import { AgentStore } from '../../bot/agents/agents';
 import { ConversationLog } from '../../bot/handoff/conversation-log';
 import { ContinueConversation, HandoffService } from '../../bot/handoff/handoff-service';
@@ -124,7 +125,7 @@ describe('handoff: Teams agents', function () {
   let connector: TeamsConnector;
   let serviceUrl: string;
   let dir: string;
-  let db: SqliteDatabase;
+  let db: SqliteSql;
   let adapter: SupportAdapter;
   let bot: SupportBot;
   let handoffs: HandoffService;
@@ -161,6 +162,7 @@ describe('handoff: Teams agents', function () {
     handoffs = handoffService({ db, identity, requests, agents, log, clock }, continueConversation, {}, logger);
     teamsAgents = new TeamsAgents({ db, agents, handoffs, continueConversation, createThread: teamsThreadCreator(adapter, config.auth.appId), logger, clock });
     handoffs.useAgentChannel(teamsAgents);
+    await teamsAgents.start();
     const memory = conversationState.createProperty<ConversationMemory>('memory');
     const dialog = new MainDialog({ understanding: understanderFrom(understanding), answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: 'en' });
     bot = new SupportBot({
@@ -177,7 +179,7 @@ describe('handoff: Teams agents', function () {
     teamsAgents?.close();
     handoffs?.close();
     await connector?.stop();
-    if (db?.open) db.close();
+    await db?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -221,7 +223,7 @@ describe('handoff: Teams agents', function () {
       text,
     });
 
-  const registered = () => db.prepare("SELECT conversation_reference, registered_by FROM agent_channels WHERE id = 'default'").get() as { conversation_reference: string; registered_by: string } | undefined;
+  const registered = () => db.get<{ conversation_reference: string; registered_by: string }>("SELECT conversation_reference, registered_by FROM agent_channels WHERE id = 'default'");
   const lastText = (conversation: string) => connector.posts(conversation).at(-1)?.text ?? '';
 
   let handoffId = '';
@@ -232,24 +234,24 @@ describe('handoff: Teams agents', function () {
 
   it('does nothing with a handoff while no agents channel is registered', async () => {
     await fromUser('talk to a person', 'user-conversation-early');
-    const early = db.prepare("SELECT id FROM handoffs WHERE conversation_key = 'emulator|user-conversation-early'").get() as { id: string };
+    const early = (await db.get<{ id: string }>("SELECT id FROM handoffs WHERE conversation_key = 'emulator|user-conversation-early'"))!;
     assert.ok(early, 'the handoff opened');
-    assert.equal(handoffs.store.get(early.id)!.teamsThread, undefined);
+    assert.equal((await handoffs.store.get(early.id))!.teamsThread, undefined);
     assert.equal(connector.created.length, 0);
     await fromUser('cancel', 'user-conversation-early');
   });
 
   it('refuses to register the channel for someone who is not an agent', async () => {
     await inChannel(STRANGER, 'Stranger', 'agents channel here', '5001');
-    assert.equal(registered(), undefined);
+    assert.equal(await registered(), undefined);
     assert.match(lastText(`${CHANNEL};messageid=5001`), /only registered support agents/i);
   });
 
   it('registers the channel for an agent, in English or Korean, without the thread part', async () => {
     await inChannel(MINA, 'Mina', '상담원 채널 등록', '5002');
-    assert.equal(registered()?.registered_by, 'Mina');
+    assert.equal((await registered())?.registered_by, 'Mina');
     await inChannel(JOON, 'Joon', 'agents channel here', '5003');
-    const row = registered()!;
+    const row = (await registered())!;
     assert.equal(row.registered_by, 'Joon');
     const reference = JSON.parse(row.conversation_reference) as ChannelReference;
     assert.equal(reference.conversation?.id, CHANNEL);
@@ -263,8 +265,8 @@ describe('handoff: Teams agents', function () {
   it('sets presence from the channel for agents only', async () => {
     await inChannel(MINA, 'Mina', 'online', '5004');
     await inChannel(JOON, 'Joon', 'Online!', '5005');
-    assert.equal(agents.get('Mina')!.presence, 'online');
-    assert.equal(agents.get('Joon')!.presence, 'online');
+    assert.equal((await agents.get('Mina'))!.presence, 'online');
+    assert.equal((await agents.get('Joon'))!.presence, 'online');
     assert.match(lastText(`${CHANNEL};messageid=5004`), /Mina is now online/);
     await inChannel(STRANGER, 'Stranger', 'offline', '5006');
     assert.match(lastText(`${CHANNEL};messageid=5006`), /only registered support agents/i);
@@ -282,7 +284,7 @@ describe('handoff: Teams agents', function () {
     await fromUser('how do I reset a user password');
     await fromUser('no');
     await fromUser('talk to a person');
-    const open = db.prepare("SELECT id FROM handoffs WHERE conversation_key = ? AND status = 'waiting'").get(`emulator|${USER_CONVERSATION}`) as { id: string };
+    const open = (await db.get<{ id: string }>("SELECT id FROM handoffs WHERE conversation_key = ? AND status = 'waiting'", [`emulator|${USER_CONVERSATION}`]))!;
     handoffId = open.id;
     assert.equal(connector.created.length, 1);
     const created = connector.created[0];
@@ -297,12 +299,12 @@ describe('handoff: Teams agents', function () {
     assert.match(text, /"value":"No"/, 'not verified');
     assert.match(text, /User: talk to a person/);
     assert.deepEqual(card.actions, [{ type: 'Action.Execute', verb: ACCEPT_VERB, title: 'Accept', data: { handoffId }, style: 'positive' }]);
-    const stored = handoffs.store.get(handoffId)!;
+    const stored = (await handoffs.store.get(handoffId))!;
     threadId = created.activityId;
     threadConversation = created.id;
     assert.equal(stored.teamsThread?.activityId, threadId);
     assert.equal((stored.teamsThread?.reference as { conversation: { id: string } }).conversation.id, threadConversation);
-    assert.equal(handoffs.store.byTeamsActivity(threadId)?.id, handoffId);
+    assert.equal((await handoffs.store.byTeamsActivity(threadId))?.id, handoffId);
   });
 
   it('tells someone who is not an agent that only agents can accept', async () => {
@@ -311,7 +313,7 @@ describe('handoff: Teams agents', function () {
     assert.equal(body.statusCode, 200);
     assert.equal(body.type, 'application/vnd.microsoft.activity.message');
     assert.match(body.value, /Only registered support agents can accept/);
-    assert.equal(handoffs.store.get(handoffId)!.status, 'waiting');
+    assert.equal((await handoffs.store.get(handoffId))!.status, 'waiting');
   });
 
   it('gives the chat to exactly one of two agents accepting at once, and tells the other who has it', async () => {
@@ -323,7 +325,7 @@ describe('handoff: Teams agents', function () {
       assert.equal(b.type, 'application/vnd.microsoft.card.adaptive');
       assert.deepEqual(b.value.actions, [], 'no accept button once taken');
     }
-    const stored = handoffs.store.get(handoffId)!;
+    const stored = (await handoffs.store.get(handoffId))!;
     assert.equal(stored.status, 'active');
     winner = stored.agentName!;
     loser = winner === 'Mina' ? { name: 'Joon', aad: JOON } : { name: 'Mina', aad: MINA };
@@ -356,7 +358,7 @@ describe('handoff: Teams agents', function () {
     assert.match(toUser[0].text!, /^Try signing out first\./);
     assert.doesNotMatch(toUser[0].text!, /<b>|<script>|javascript:|Support Bot/);
     assert.deepEqual(connector.since(mark, threadConversation), [], 'nothing echoed into the thread');
-    assert.ok(handoffs.transcript(handoffId).some((e) => e.role === 'agent' && e.name === winner && e.text.startsWith('Try signing out')));
+    assert.ok((await handoffs.transcript(handoffId)).some((e) => e.role === 'agent' && e.name === winner && e.text.startsWith('Try signing out')));
   });
 
   it('refuses a reply from an agent who does not own the chat, and from a stranger', async () => {
@@ -383,7 +385,7 @@ describe('handoff: Teams agents', function () {
   it('ends the chat when the owner says "end" in the thread', async () => {
     const mark = connector.mark();
     await inChannel(winner === 'Mina' ? MINA : JOON, winner, 'end', threadId);
-    const stored = handoffs.store.get(handoffId)!;
+    const stored = (await handoffs.store.get(handoffId))!;
     assert.equal(stored.status, 'ended');
     assert.equal(stored.endedBy, `agent:${winner}`);
     assert.match(connector.since(mark, USER_CONVERSATION).map((r) => r.activity.text).join('\n'), new RegExp(`${winner} ended the chat`));

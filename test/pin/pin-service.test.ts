@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { openDatabase, SqliteDatabase } from '../../bot/storage/database';
+import { openDatabase } from '../../bot/storage/database';
+import type { SqliteSql } from '../../bot/storage/sql';
 import { createLogger } from '../../bot/logger';
 import { OrganisationStore, DEMO_ORGANISATIONS } from '../../bot/orgs/organisations';
 import { PinService, PinScope, DEFAULT_PIN_SETTINGS } from '../../bot/pin/pin-service';
@@ -19,17 +20,17 @@ let activity = 0;
 const nextActivity = () => `emulator|conv-1|act-${++activity}`;
 
 interface Harness {
-  db: SqliteDatabase;
+  db: SqliteSql;
   pins: PinService;
   sent: CodeMessage[];
   logs: string[];
   clock: { now: Date };
 }
 
-function harness(codes?: string[]): Harness {
+async function harness(codes?: string[]): Promise<Harness> {
   const db = openDatabase(':memory:');
   const orgs = new OrganisationStore(db);
-  for (const org of DEMO_ORGANISATIONS) orgs.save(org);
+  for (const org of DEMO_ORGANISATIONS) await orgs.save(org);
   const sent: CodeMessage[] = [];
   const logs: string[] = [];
   const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
@@ -50,26 +51,26 @@ async function issue(h: Harness, scope = SCOPE, organisation = 'contoso.example'
 
 describe('PIN verification', () => {
   it('issues a 6-digit code to the registered email and verifies it once', async () => {
-    const h = harness();
+    const h = await harness();
     const result = await h.pins.request({ scope: SCOPE, organisation: 'admin@contoso.example', activityKey: nextActivity(), locale: 'en' });
     assert.deepEqual(result, { outcome: 'sent', destination: 'a\u2022\u2022\u2022@contoso.example' });
     const code = h.sent[0].code;
     assert.match(code, /^\d{6}$/);
     assert.equal(h.sent[0].to, 'admin@contoso.example');
     assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', code), { ok: true, organisationId: 'contoso-demo' });
-    assert.ok(h.pins.isVerified(SCOPE, 'contoso-demo'));
+    assert.ok(await h.pins.isVerified(SCOPE, 'contoso-demo'));
     assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', code), { ok: false, reason: 'none' }, 'reuse fails');
   });
 
   it('fails a correct code at 10 minutes and 1 second', async () => {
-    const h = harness();
+    const h = await harness();
     const code = await issue(h);
     h.clock.now = new Date(h.clock.now.getTime() + 10 * 60_000 + 1000);
     assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', code), { ok: false, reason: 'expired' });
   });
 
   it('fails the code in another conversation, for another user, or another purpose', async () => {
-    const h = harness();
+    const h = await harness();
     const code = await issue(h);
     for (const other of [{ ...SCOPE, conversationId: 'conv-2' }, { ...SCOPE, userId: 'user-2' }, { ...SCOPE, purpose: 'agent-check' as const }]) {
       assert.equal((await h.pins.verify(other, 'contoso.example', code)).ok, false);
@@ -79,7 +80,7 @@ describe('PIN verification', () => {
   });
 
   it('fails the old code after a resend', async () => {
-    const h = harness(['111111', '222222']);
+    const h = await harness(['111111', '222222']);
     const first = await issue(h);
     const second = await issue(h);
     assert.equal((await h.pins.verify(SCOPE, 'contoso.example', first)).ok, false);
@@ -87,16 +88,16 @@ describe('PIN verification', () => {
   });
 
   it('fails the 6th try even with the right code', async () => {
-    const h = harness(['123456']);
+    const h = await harness(['123456']);
     await issue(h);
     for (let i = 0; i < 5; i++) assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', '000000'), { ok: false, reason: 'wrong' });
     assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', '123456'), { ok: false, reason: 'locked' });
   });
 
   it('counts 50 parallel wrong guesses exactly, and lets exactly one of 10 parallel right answers through', async () => {
-    const h = harness(['654321', '777777']);
+    const h = await harness(['654321', '777777']);
     await issue(h);
-    const attempts = () => (h.db.prepare('SELECT attempts FROM pin_codes').get() as { attempts: number }).attempts;
+    const attempts = () => (h.db.raw.prepare('SELECT attempts FROM pin_codes').get() as { attempts: number }).attempts;
     await Promise.all(Array.from({ length: 50 }, () => h.pins.verify(SCOPE, 'contoso.example', '000000')));
     assert.equal(attempts(), 50);
     await issue(h); // a fresh code: attempts back to 0
@@ -106,15 +107,15 @@ describe('PIN verification', () => {
 
   it('treats odd input as a failed try, never an exception', async () => {
     for (const typed of [' 123456', '１２３４５６', '1234567', "1' OR '1'='1", '', '12345\u0000', '123456\n']) {
-      const h = harness(['123456']);
+      const h = await harness(['123456']);
       await issue(h);
       assert.deepEqual(await h.pins.verify(SCOPE, 'contoso.example', typed), { ok: false, reason: 'wrong' }, JSON.stringify(typed));
-      assert.equal((h.db.prepare('SELECT attempts FROM pin_codes').get() as { attempts: number }).attempts, 1, 'it used up a try');
+      assert.equal((h.db.raw.prepare('SELECT attempts FROM pin_codes').get() as { attempts: number }).attempts, 1, 'it used up a try');
     }
   });
 
   it('gives unknown and known organisations replies of the same shape, and sends nothing for unknown ones', async () => {
-    const h = harness();
+    const h = await harness();
     const known = await h.pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: nextActivity(), locale: 'en' });
     const unknown = await h.pins.request({ scope: SCOPE, organisation: 'nobody-here.example', activityKey: nextActivity(), locale: 'en' });
     const shape = (d: string) => d.replace(/^[a-z]/, 'x').replace(/@.*/, '@');
@@ -127,7 +128,7 @@ describe('PIN verification', () => {
   });
 
   it('sends one code for a redelivered activity', async () => {
-    const h = harness();
+    const h = await harness();
     const activityKey = nextActivity();
     const first = await h.pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey, locale: 'en' });
     const second = await h.pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey, locale: 'en' });
@@ -136,7 +137,7 @@ describe('PIN verification', () => {
   });
 
   it('allows 3 sends per 15 minutes per user and organisation', async () => {
-    const h = harness();
+    const h = await harness();
     for (let i = 0; i < 3; i++) await issue(h);
     const refused = await h.pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: nextActivity(), locale: 'en' });
     assert.equal(refused.outcome, 'rate-limited');
@@ -148,18 +149,18 @@ describe('PIN verification', () => {
   });
 
   it('keeps the code out of logs and the database', async () => {
-    const h = harness(['482913']);
+    const h = await harness(['482913']);
     await issue(h);
     await h.pins.verify(SCOPE, 'contoso.example', '000000');
     await h.pins.verify(SCOPE, 'contoso.example', '482913');
     assert.ok(h.logs.length >= 2);
     assert.ok(!h.logs.join('\n').includes('482913'));
-    const dump = JSON.stringify(h.db.prepare("SELECT * FROM pin_codes").all()) + JSON.stringify(h.db.prepare('SELECT * FROM pin_sends').all()) + JSON.stringify(h.db.prepare('SELECT * FROM verifications').all());
+    const dump = JSON.stringify(h.db.raw.prepare("SELECT * FROM pin_codes").all()) + JSON.stringify(h.db.raw.prepare('SELECT * FROM pin_sends').all()) + JSON.stringify(h.db.raw.prepare('SELECT * FROM verifications').all());
     assert.ok(!dump.includes('482913'));
   });
 
   it('sends to the registered phone when asked, masked in the reply', async () => {
-    const h = harness();
+    const h = await harness();
     const result = await h.pins.request({ scope: SCOPE, organisation: '00000000-0000-4000-8000-00000000c0de', via: 'phone', activityKey: nextActivity(), locale: 'ko' });
     assert.equal(result.destination, '+1 \u2022\u2022\u2022 \u2022\u2022\u2022 0100');
     assert.equal(h.sent[0].kind, 'sms');
@@ -192,7 +193,7 @@ describe('PIN delivery', () => {
     try {
       const db = openDatabase(':memory:');
       const orgs = new OrganisationStore(db);
-      orgs.save(DEMO_ORGANISATIONS[0]);
+      await orgs.save(DEMO_ORGANISATIONS[0]);
       const delivery = createDelivery({ dataDir: os.tmpdir(), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Support bot <bot@localhost>', logger });
       const pins = new PinService(db, orgs, delivery, logger);
       await pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: nextActivity(), locale: 'en' });

@@ -8,10 +8,11 @@ import { RequestError, RequestStore, severityRefusal, validateForm, NewRequest }
 const RULES = { severityACategories: ['technical' as const], billingMaxSeverity: 'B' as const };
 const FORM = { description: 'Mail to external domains bounces since this morning.', category: 'technical', severity: 'B', phone: '+1 425 555 0100', email: 'Admin@Contoso.example', method: 'email' };
 
-function setup(now = new Date('2026-11-27T15:00:00Z')) {
+async function setup(now = new Date('2026-11-27T15:00:00Z')) {
   const db = openDatabase(':memory:');
   const orgs = new OrganisationStore(db);
-  for (const org of DEMO_ORGANISATIONS) orgs.save(org);
+  for (const org of DEMO_ORGANISATIONS) await orgs.save(org);
+  const contoso = (await orgs.get('contoso-demo'))!;
   const clock = { now };
   const store = new RequestStore(db, () => clock.now);
   const base = (key: string, form: unknown = FORM): NewRequest => {
@@ -19,7 +20,7 @@ function setup(now = new Date('2026-11-27T15:00:00Z')) {
     if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
     return {
       idempotencyKey: key,
-      organisation: orgs.get('contoso-demo')!,
+      organisation: contoso,
       requester: { channelId: 'emulator', userId: 'user-1' },
       form: valid.form,
       language: 'en',
@@ -71,44 +72,44 @@ describe('service requests', () => {
     assert.equal(severityRefusal(without, 'presales', 'B', RULES), undefined);
   });
 
-  it('numbers requests per year and creates one request per delivered activity', () => {
-    const { store, base, db } = setup();
-    const first = store.create(base('emulator|conv-1|act-1'));
-    const again = store.create(base('emulator|conv-1|act-1'));
-    const second = store.create(base('emulator|conv-1|act-2'));
+  it('numbers requests per year and creates one request per delivered activity', async () => {
+    const { store, base, db } = await setup();
+    const first = await store.create(base('emulator|conv-1|act-1'));
+    const again = await store.create(base('emulator|conv-1|act-1'));
+    const second = await store.create(base('emulator|conv-1|act-2'));
     assert.equal(first.request.number, '2026-000001');
     assert.equal(first.created, true);
     assert.equal(again.created, false);
     assert.equal(again.request.number, '2026-000001');
     assert.equal(second.request.number, '2026-000002');
-    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n, 2);
+    assert.equal((db.raw.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n, 2);
   });
 
-  it('sets the first-response due time from the target and the queue hours', () => {
-    const { store, base } = setup(new Date('2026-11-27T20:00:00Z')); // Friday 15:00 in New York
-    const { request } = store.create(base('k-due'));
+  it('sets the first-response due time from the target and the queue hours', async () => {
+    const { store, base } = await setup(new Date('2026-11-27T20:00:00Z')); // Friday 15:00 in New York
+    const { request } = await store.create(base('k-due'));
     assert.equal(request.firstResponseDue, '2026-11-30T20:00:00.000Z'); // Monday 15:00 New York
     assert.equal(request.queue, 'worldwide:technical:en');
   });
 
-  it("hides another organisation's request behind the same answer as a missing one", () => {
-    const { store, base } = setup();
-    const { request } = store.create(base('k-own'));
-    assert.ok(store.get(request.number, 'contoso-demo'));
-    assert.equal(store.get(request.number, 'fabrikam-demo'), undefined);
-    assert.equal(store.get('2026-999999', 'fabrikam-demo'), undefined);
+  it("hides another organisation's request behind the same answer as a missing one", async () => {
+    const { store, base } = await setup();
+    const { request } = await store.create(base('k-own'));
+    assert.ok(await store.get(request.number, 'contoso-demo'));
+    assert.equal(await store.get(request.number, 'fabrikam-demo'), undefined);
+    assert.equal(await store.get('2026-999999', 'fabrikam-demo'), undefined);
   });
 
-  it('moves through statuses with a history, and refuses to reopen a closed request', () => {
-    const { store, base, clock } = setup();
-    const { request } = store.create(base('k-status'));
+  it('moves through statuses with a history, and refuses to reopen a closed request', async () => {
+    const { store, base, clock } = await setup();
+    const { request } = await store.create(base('k-status'));
     clock.now = new Date(clock.now.getTime() + 60_000);
-    store.setStatus(request.number, 'in_progress', 'agent:kim');
-    store.addNote(request.number, 'requester', 'Still happening for two users.');
-    store.setStatus(request.number, 'resolved', 'agent:kim', 'Connector fixed');
-    assert.throws(() => store.setStatus(request.number, 'queued', 'agent:kim'), RequestError);
-    assert.throws(() => store.setStatus('2026-404404', 'queued', 'agent:kim'), RequestError);
-    const history = store.historyOf(request.number);
+    await store.setStatus(request.number, 'in_progress', 'agent:kim');
+    await store.addNote(request.number, 'requester', 'Still happening for two users.');
+    await store.setStatus(request.number, 'resolved', 'agent:kim', 'Connector fixed');
+    await assert.rejects(() => store.setStatus(request.number, 'queued', 'agent:kim'), RequestError);
+    await assert.rejects(() => store.setStatus('2026-404404', 'queued', 'agent:kim'), RequestError);
+    const history = await store.historyOf(request.number);
     assert.deepEqual(history.map((h) => [h.actor, h.change.status ?? null, h.change.note ?? null]), [
       ['requester', 'new', null],
       ['agent:kim', 'in_progress', null],
@@ -117,12 +118,12 @@ describe('service requests', () => {
     ]);
   });
 
-  it("reports a queue's waiting requests and recent arrivals", () => {
-    const { store, base } = setup();
-    store.create(base('q-1'));
-    const { request } = store.create(base('q-2'));
-    store.setStatus(request.number, 'in_progress', 'agent');
-    const load = store.queueLoad('worldwide:technical:en', new Date('2026-11-27T14:00:00Z'));
+  it("reports a queue's waiting requests and recent arrivals", async () => {
+    const { store, base } = await setup();
+    await store.create(base('q-1'));
+    const { request } = await store.create(base('q-2'));
+    await store.setStatus(request.number, 'in_progress', 'agent');
+    const load = await store.queueLoad('worldwide:technical:en', new Date('2026-11-27T14:00:00Z'));
     assert.equal(load.waiting, 1);
     assert.equal(load.arrivals.length, 2);
   });

@@ -243,7 +243,7 @@ export async function main(env: Env = loadEnv(), outFile: string = DEFAULT_OUTPU
 }
 
 if (require.main === module) {
-  main().then((code) => {
+  void main().then((code) => {
     process.exitCode = code;
   });
 }

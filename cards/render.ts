@@ -11,8 +11,19 @@ export interface RenderedCard {
   text: string;
 }
 
+// Parsing a template's expressions costs far more than expanding it: parse each template object once.
+// Keyed by identity: templates are the card files' JSON, never built from user text nor changed.
+// Reusing a Template is safe because expand() is synchronous and copies every object it returns.
+const parsed = new WeakMap<object, ACData.Template>();
+
+function parsedTemplate(template: object): ACData.Template {
+  let result = parsed.get(template);
+  if (!result) parsed.set(template, (result = new ACData.Template(template)));
+  return result;
+}
+
 export function expand(template: object, data: object): Record<string, unknown> {
-  const expanded = new ACData.Template(template).expand({ $root: data }) as Record<string, unknown>;
+  const expanded = parsedTemplate(template).expand({ $root: data }) as Record<string, unknown>;
   if (expanded?.type !== 'AdaptiveCard' || expanded.version !== CARD_VERSION) {
     throw new Error('card template must be an AdaptiveCard of version 1.5');
   }

@@ -175,7 +175,14 @@ export interface Analyzer {
   terms(text: string): string[];
 }
 
+// Shared, hence frozen.
+const ENGLISH: Analyzer = Object.freeze({ name: 'en:porter', terms: englishTerms });
+const KOREAN = new Map<string, Analyzer>();
+
+/** The same object each time for the same analyzer, so caches keyed by it (snippet.ts) stay warm. */
 export function analyzerFor(language: string, korean: KoreanAnalyzerName = 'stems+bigrams'): Analyzer {
-  if (language === 'ko') return { name: `ko:${korean}`, terms: (text) => koreanTerms(text, korean) };
-  return { name: 'en:porter', terms: englishTerms };
+  if (language !== 'ko') return ENGLISH;
+  let analyzer = KOREAN.get(korean);
+  if (!analyzer) KOREAN.set(korean, (analyzer = Object.freeze({ name: `ko:${korean}`, terms: (text: string) => koreanTerms(text, korean) })));
+  return analyzer;
 }

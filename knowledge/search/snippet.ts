@@ -17,14 +17,51 @@ function sentences(text: string): string[] {
     .filter(Boolean);
 }
 
+interface Sentence {
+  text: string;
+  /** Its distinct terms. */
+  terms: string[];
+}
+
+// The same few hundred sections come back turn after turn, and stemming them was most of a snippet's
+// cost: per analyzer, keep each text's sentences with their terms, and each word's terms. Analyzers
+// are pure, so a cached result is what a fresh one would be. Bounded: the oldest entry goes first.
+export const MAX_CACHED_TEXTS = 2_000;
+export const MAX_CACHED_WORDS = 50_000;
+const caches = new WeakMap<Analyzer, { texts: Map<string, Sentence[]>; words: Map<string, string[]> }>();
+
+function cacheOf(analyzer: Analyzer) {
+  let cache = caches.get(analyzer);
+  if (!cache) caches.set(analyzer, (cache = { texts: new Map(), words: new Map() }));
+  return cache;
+}
+
+function remember<V>(map: Map<string, V>, key: string, max: number, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= max) map.delete(map.keys().next().value as string);
+    map.set(key, (value = make()));
+  }
+  return value;
+}
+
+function analysed(text: string, analyzer: Analyzer): Sentence[] {
+  return remember(cacheOf(analyzer).texts, text, MAX_CACHED_TEXTS, () => sentences(text).map((s) => ({ text: s, terms: [...new Set(analyzer.terms(s))] })));
+}
+
+function wordTerms(word: string, analyzer: Analyzer): string[] {
+  return remember(cacheOf(analyzer).words, word, MAX_CACHED_WORDS, () => analyzer.terms(word));
+}
+
 export function snippet(text: string, matchedTerms: string[], analyzer: Analyzer, maxChars = SNIPPET_CHARS): SnippetPart[] {
   const wanted = new Set(matchedTerms.filter((t) => !isBigramTerm(t)));
-  const parts = sentences(text);
-  if (parts.length === 0) return [];
-  const hits = (sentence: string) => new Set(analyzer.terms(sentence).filter((t) => wanted.has(t))).size;
+  const analysis = analysed(text, analyzer);
+  if (analysis.length === 0) return [];
+  const parts = analysis.map((s) => s.text);
+  const hits = (sentence: Sentence) => sentence.terms.reduce((n, t) => (wanted.has(t) ? n + 1 : n), 0);
   let best = 0;
   let bestHits = -1;
-  parts.forEach((sentence, i) => {
+  analysis.forEach((sentence, i) => {
     const n = hits(sentence);
     if (n > bestHits) {
       best = i;
@@ -47,7 +84,7 @@ function mark(text: string, wanted: Set<string>, analyzer: Analyzer): SnippetPar
   const out: SnippetPart[] = [];
   for (const piece of text.split(/(\s+)/)) {
     if (!piece) continue;
-    const match = !/^\s+$/.test(piece) && analyzer.terms(piece).some((t) => wanted.has(t));
+    const match = !/^\s+$/.test(piece) && wordTerms(piece, analyzer).some((t) => wanted.has(t));
     const last = out[out.length - 1];
     if (last && last.match === match && !match) last.text += piece;
     else out.push({ text: piece, match });

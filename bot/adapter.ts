@@ -5,6 +5,7 @@ import {
   InvokeResponse,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
   ConversationState,
   TurnContext,
 } from 'botbuilder';
@@ -15,6 +16,8 @@ import type { Logger } from './logger';
 import { localeOf, t } from '../knowledge/i18n';
 import { withConnectorRetry } from './connector-retry';
 import { WrappingBotFrameworkAuthentication } from './wrapping-authentication';
+import { botTokenErrorIn, TokenTimeoutCredentialsFactory } from './token-timeout';
+import { IssuerTrimmingAuthentication } from './emulator-issuers';
 
 /** CloudAdapter whose entry point takes an already parsed body, so the HTTP layer owns every response. */
 export class SupportAdapter extends CloudAdapter {
@@ -102,12 +105,15 @@ function appIdOf(claimsIdentity: ClaimsIdentity): string {
 }
 
 export function createAdapter(config: Config, logger: Logger, conversationState: ConversationState): SupportAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const settings = {
     MicrosoftAppId: config.auth.appId,
     MicrosoftAppPassword: config.auth.appPassword,
     MicrosoftAppType: config.auth.appType,
     MicrosoftAppTenantId: config.auth.tenantId,
-  });
+  };
+  // The bot's token for replies is fetched within a bounded time (token-timeout.ts).
+  const credentials = new TokenTimeoutCredentialsFactory(new ConfigurationServiceClientCredentialFactory(settings), config.auth.tokenTimeoutMs);
+  const auth = new IssuerTrimmingAuthentication(new ConfigurationBotFrameworkAuthentication(settings, credentials));
   // Replies and proactive sends retry 429/5xx with backoff and Retry-After, and are never re-sent
   // after an ambiguous network failure (connector-retry.ts); installed once per reused client.
   const retrying = withConnectorRetry(auth, {
@@ -118,6 +124,16 @@ export function createAdapter(config: Config, logger: Logger, conversationState:
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const activity = context.activity;
+    const tokenError = botTokenErrorIn(error);
+    if (tokenError) {
+      // Nothing can reach the channel without the token, an apology included. The turn's state and
+      // replies were saved before sending (support-bot.ts), so the redelivery the 503 asks for sends them.
+      logger.error(
+        { reason: tokenError.message, conversationId: activity.conversation?.id, activityId: activity.id, channelId: activity.channelId },
+        'turn failed: no bot token from Azure AD, so the reply was not sent',
+      );
+      return;
+    }
     logger.error(
       { err: error, conversationId: activity.conversation?.id, activityId: activity.id, channelId: activity.channelId },
       'turn failed',

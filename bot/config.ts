@@ -24,6 +24,8 @@ export interface Config {
     appPassword: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId: string;
+    /** How long fetching the bot's own token from Azure AD may take before a send fails. */
+    tokenTimeoutMs: number;
   };
   /** No app id: the Emulator and local channels talk to the bot without tokens. */
   localMode: boolean;
@@ -89,6 +91,7 @@ const variables = {
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(APP_TYPES).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  AAD_TOKEN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
   KNOWLEDGE_DIRS: z.string().default(''),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).max(200).default('Microsoft 365 support bot <no-reply@localhost>'),
@@ -177,6 +180,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       appPassword: v.MicrosoftAppPassword,
       appType: v.MicrosoftAppType,
       tenantId: v.MicrosoftAppTenantId,
+      tokenTimeoutMs: v.AAD_TOKEN_TIMEOUT_SECONDS * 1000,
     },
     localMode: !appId,
     knowledgeDirs,

@@ -4,6 +4,7 @@ import type { Request, Response } from 'restify';
 import type { SupportAdapter } from './adapter';
 import type { Logger } from './logger';
 import { sendError, Route } from './server';
+import { botTokenErrorIn } from './token-timeout';
 
 const NOT_AN_ACTIVITY = 'The request body is not a Bot Framework activity.';
 
@@ -145,11 +146,18 @@ export function messagesRoute(adapter: SupportAdapter, logic: (context: TurnCont
       // The adapter calls the logic only once the request is authenticated.
       let started = false;
       let abandoned = false;
+      /** The turn could not reply for want of the bot's token (the turn error handler logged it). */
+      let noBotToken = false;
       let timer: NodeJS.Timeout | undefined;
       const turn = adapter.handleActivity(authHeader, body as unknown as Activity, async (context) => {
         if (abandoned) return;
         started = true;
-        await logic(context);
+        try {
+          await logic(context);
+        } catch (err) {
+          noBotToken = botTokenErrorIn(err) !== undefined;
+          throw err;
+        }
       });
       const authDeadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), authTimeoutMs);
@@ -165,6 +173,8 @@ export function messagesRoute(adapter: SupportAdapter, logic: (context: TurnCont
           logger.error({ path: '/api/messages', ms: authTimeoutMs }, 'authentication did not finish in time');
           return sendError(res, 503);
         }
+        // The reply could not be sent: a 503 has the channel deliver the activity again, which replays it.
+        if (noBotToken) return sendError(res, 503);
         const invokeResponse = outcome;
         res.status(invokeResponse?.status ?? 200);
         if (invokeResponse?.body !== undefined) res.json(invokeResponse.body);
@@ -177,6 +187,9 @@ export function messagesRoute(adapter: SupportAdapter, logic: (context: TurnCont
           res.json({ error: 'Unauthorized.' });
         } else if (!started && isKeyFetchFailure(err)) {
           logger.error({ err }, 'could not fetch the channel signing keys');
+          sendError(res, 503);
+        } else if (noBotToken || botTokenErrorIn(err)) {
+          logger.error({ reason: botTokenErrorIn(err)?.message }, 'activity failed: no bot token from Azure AD');
           sendError(res, 503);
         } else {
           logger.error({ err }, 'activity processing failed');

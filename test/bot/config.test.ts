@@ -23,7 +23,7 @@ describe('config', () => {
       { MicrosoftAppId: 'app-1', MicrosoftAppPassword: 's3cret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant-1' },
       cwd,
     );
-    assert.deepEqual(config.auth, { appId: 'app-1', appPassword: 's3cret', appType: 'SingleTenant', tenantId: 'tenant-1' });
+    assert.deepEqual(config.auth, { appId: 'app-1', appPassword: 's3cret', appType: 'SingleTenant', tenantId: 'tenant-1', tokenTimeoutMs: 10_000 });
     assert.equal(config.localMode, false);
     assert.equal(config.host, '0.0.0.0');
   });
@@ -34,6 +34,7 @@ describe('config', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['DEFAULT_LOCALE', { DEFAULT_LOCALE: 'fr-FR' }],
     ['MicrosoftAppType', { MicrosoftAppType: 'Anything' }],
+    ['AAD_TOKEN_TIMEOUT_SECONDS', { AAD_TOKEN_TIMEOUT_SECONDS: '0' }],
     ['MicrosoftAppId', { NODE_ENV: 'production' }],
     ['MicrosoftAppPassword', { MicrosoftAppId: 'app-1' }],
     ['MicrosoftAppTenantId', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }],

@@ -50,10 +50,14 @@ function checkIdentifiers(...names: string[]): void {
 /** better-sqlite3 takes no booleans. */
 const sqliteParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
-/** Whose turn it is on one SQLite file in this process. */
+/** Whose turn it is on one SQLite file in this process, and the writes waiting for one commit. */
 interface Turns {
   pending: number;
   tail: Promise<void>;
+  batch?: { owner: SqliteSql; waiters: { resolve: () => void; reject: (error: unknown) => void }[] };
+  /** A transaction's savepoint is open: the group commits when it ends. */
+  inTransaction: boolean;
+  commitDeferred: boolean;
 }
 
 /** Shared by every connection to the same file: a second connection's busy wait would block the thread the first needs to finish. */
@@ -63,6 +67,11 @@ const turnsByFile = new Map<string, Turns>();
  * better-sqlite3 is synchronous and has one connection, so a transaction whose work awaits would let
  * other statements slip into it. Transactions take turns; while one is open or waiting, every other
  * statement queues behind it. With none, a statement runs at once.
+ *
+ * Group commit: with synchronous=FULL every commit waits for the disk, so the writes and transactions
+ * of one tick (many conversations' turns) share one commit on the next tick; a transaction is a
+ * savepoint in it, all or nothing on its own. Every caller's promise resolves only after the commit,
+ * so an acknowledged write is durable.
  */
 export class SqliteSql implements SqlDatabase {
   readonly dialect = 'sqlite';
@@ -72,7 +81,7 @@ export class SqliteSql implements SqlDatabase {
 
   constructor(readonly raw: Database.Database) {
     const file = raw.memory ? undefined : raw.name;
-    this.turns = (file && turnsByFile.get(file)) || { pending: 0, tail: Promise.resolve() };
+    this.turns = (file && turnsByFile.get(file)) || { pending: 0, tail: Promise.resolve(), inTransaction: false, commitDeferred: false };
     if (file) turnsByFile.set(file, this.turns);
   }
 
@@ -84,6 +93,77 @@ export class SqliteSql implements SqlDatabase {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** Outside transactions: reads at once, writes into the current group commit. */
+  private readonly grouped: SqlSession = {
+    get: async <T>(sql: string, params: SqlValue[] = []) => {
+      const s = this.statement(sql);
+      if (s.readonly) return s.get(...sqliteParams(params)) as T | undefined;
+      return this.write(() => (s.reader ? s.get(...sqliteParams(params)) : (s.run(...sqliteParams(params)), undefined)) as T | undefined);
+    },
+    all: async <T>(sql: string, params: SqlValue[] = []) => {
+      const s = this.statement(sql);
+      return s.readonly ? (s.all(...sqliteParams(params)) as T[]) : this.write(() => s.all(...sqliteParams(params)) as T[]);
+    },
+    run: async (sql: string, params: SqlValue[] = []) => {
+      const s = this.statement(sql);
+      return this.write(() => ({ changes: s.run(...sqliteParams(params)).changes }));
+    },
+  };
+
+  private openGroup(): NonNullable<Turns['batch']> {
+    const turns = this.turns;
+    // Another connection's open group holds the write lock, and its commit needs this thread.
+    if (turns.batch && turns.batch.owner !== this) turns.batch.owner.commitGroup();
+    if (!turns.batch) {
+      this.raw.exec('BEGIN IMMEDIATE');
+      turns.batch = { owner: this, waiters: [] };
+      setImmediate(() => this.commitGroup());
+    }
+    return turns.batch;
+  }
+
+  /** Resolves once the group the caller wrote into is committed. */
+  private committed(batch: NonNullable<Turns['batch']>): Promise<void> {
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  private write<T>(run: () => T): Promise<T> {
+    const batch = this.openGroup();
+    let value: T;
+    try {
+      value = run();
+    } catch (error) {
+      // Most failures undo only their statement; one that ended the transaction failed the whole group.
+      if (!this.raw.inTransaction) this.failGroup(error);
+      return Promise.reject(error);
+    }
+    return this.committed(batch).then(() => value);
+  }
+
+  private commitGroup(): void {
+    const batch = this.turns.batch;
+    if (!batch || batch.owner !== this) return;
+    if (this.turns.inTransaction) {
+      this.turns.commitDeferred = true;
+      return;
+    }
+    try {
+      this.raw.exec('COMMIT');
+    } catch (error) {
+      if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+      this.failGroup(error);
+      return;
+    }
+    this.turns.batch = undefined;
+    for (const waiter of batch.waiters) waiter.resolve();
+  }
+
+  private failGroup(error: unknown): void {
+    const batch = this.turns.batch;
+    this.turns.batch = undefined;
+    for (const waiter of batch?.waiters ?? []) waiter.reject(error);
   }
 
   private readonly direct: SqlSession = {
@@ -113,32 +193,47 @@ export class SqliteSql implements SqlDatabase {
   }
 
   get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
-    return this.turns.pending ? this.exclusive(() => this.direct.get<T>(sql, params)) : this.direct.get<T>(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.grouped.get<T>(sql, params)) : this.grouped.get<T>(sql, params);
   }
 
   all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
-    return this.turns.pending ? this.exclusive(() => this.direct.all<T>(sql, params)) : this.direct.all<T>(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.grouped.all<T>(sql, params)) : this.grouped.all<T>(sql, params);
   }
 
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
-    return this.turns.pending ? this.exclusive(() => this.direct.run(sql, params)) : this.direct.run(sql, params);
+    return this.turns.pending ? this.exclusive(() => this.grouped.run(sql, params)) : this.grouped.run(sql, params);
   }
 
-  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.exclusive(() =>
+  async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    const { result, committed } = await this.exclusive(() =>
       this.inside.run(true, async () => {
-        // IMMEDIATE: another process's writer waits (busy_timeout) instead of failing half way.
-        this.raw.exec('BEGIN IMMEDIATE');
+        const batch = this.openGroup();
+        this.raw.exec('SAVEPOINT work');
+        this.turns.inTransaction = true;
         try {
           const result = await work(this.direct);
-          this.raw.exec('COMMIT');
-          return result;
+          this.raw.exec('RELEASE work');
+          return { result, committed: this.committed(batch) };
         } catch (error) {
-          if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+          if (this.raw.inTransaction) {
+            this.raw.exec('ROLLBACK TO work');
+            this.raw.exec('RELEASE work');
+          } else {
+            this.failGroup(error);
+          }
           throw error;
+        } finally {
+          this.turns.inTransaction = false;
+          if (this.turns.commitDeferred) {
+            this.turns.commitDeferred = false;
+            this.commitGroup();
+          }
         }
       }),
     );
+    // Outside the turn-taking: the next transaction may join the same commit.
+    await committed;
+    return result;
   }
 
   jsonText(column: string, field: string): string {
@@ -155,6 +250,7 @@ export class SqliteSql implements SqlDatabase {
   }
 
   async close(): Promise<void> {
+    this.commitGroup();
     if (this.raw.open) this.raw.close();
   }
 }

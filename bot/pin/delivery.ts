@@ -15,10 +15,17 @@ export interface CodeMessage {
   locale: 'en' | 'ko';
   ttlMinutes: number;
   organisationName: string;
+  /** Names this send (a hash of the activity that asked): a send cut short by a crash is recognised. */
+  sendId?: string;
 }
 
 export interface PinDelivery {
   send(message: CodeMessage): Promise<void>;
+  /**
+   * Whether the send named `sendId` already went out, when the channel can tell (the outbox can; SMTP
+   * cannot, so after a crash between the server's acceptance and our record a second code may go).
+   */
+  delivered?(sendId: string): Promise<boolean>;
 }
 
 /** An SMS gateway; none ships, so texts go to the outbox until one is plugged in here. */
@@ -35,8 +42,12 @@ function texts(message: CodeMessage) {
   };
 }
 
-function outboxName(extension: string): string {
-  return `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.${extension}`;
+const SEND_ID = /^[0-9a-f]{8,64}$/;
+
+/** Sorts by time; ends with the send's id so `delivered` can find it. */
+function outboxName(extension: string, sendId: string | undefined): string {
+  const id = sendId && SEND_ID.test(sendId) ? sendId : crypto.randomBytes(4).toString('hex');
+  return `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.${extension}`;
 }
 
 export interface DeliveryOptions {
@@ -53,12 +64,16 @@ export function createDelivery(options: DeliveryOptions): PinDelivery {
   // streamTransport renders the same RFC 5322 message SMTP would carry, as a buffer for the outbox.
   const fileMail = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
+    async delivered(sendId) {
+      if (smtp || !SEND_ID.test(sendId) || !fs.existsSync(outbox)) return false;
+      return fs.readdirSync(outbox).some((f) => f.endsWith(`-${sendId}.eml`) || f.endsWith(`-${sendId}.sms.txt`));
+    },
     async send(message) {
       const { subject, body, sms } = texts(message);
       if (message.kind === 'sms') {
         if (options.sms) return options.sms.sendText(message.to, sms);
         fs.mkdirSync(outbox, { recursive: true });
-        const file = path.join(outbox, outboxName('sms.txt'));
+        const file = path.join(outbox, outboxName('sms.txt', message.sendId));
         const temp = path.join(outbox, `.${path.basename(file)}.tmp`);
         fs.writeFileSync(temp, `To: ${message.to}\n\n${sms}\n`, { mode: 0o600 });
         fs.renameSync(temp, file);
@@ -72,7 +87,7 @@ export function createDelivery(options: DeliveryOptions): PinDelivery {
       }
       const rendered = await fileMail.sendMail(mail);
       fs.mkdirSync(outbox, { recursive: true });
-      const file = path.join(outbox, outboxName('eml'));
+      const file = path.join(outbox, outboxName('eml', message.sendId));
       // Whole or not at all: a crash mid-write leaves a temp file, never a torn .eml.
       const temp = path.join(outbox, `.${path.basename(file)}.tmp`);
       fs.writeFileSync(temp, rendered.message as Buffer, { mode: 0o600 });

@@ -108,6 +108,13 @@ export class PinService {
     const limitKey = key('sends', request.scope.channelId, request.scope.userId, orgKey);
     const windowStart = new Date(now.getTime() - this.settings.sendWindowMinutes * 60_000).toISOString();
     const deliverable = Boolean(org && destination.real);
+    const sendId = key('send', request.activityKey).slice(0, 24);
+    // Recorded by a process that died while sending: if its message did go out, that send stands.
+    const unfinished = await this.db.get<{ delivered_at: string | null; claimed_by: string | null }>('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?', [request.activityKey]);
+    if (unfinished && !unfinished.delivered_at && unfinished.claimed_by !== this.instanceId && (await this.delivery.delivered?.(sendId))) {
+      await this.db.run('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ? AND delivered_at IS NULL', [now.toISOString(), request.activityKey]);
+      return { outcome: 'sent', destination: destination.masked };
+    }
     const decision = await this.db.transaction(async (tx): Promise<'send' | 'duplicate' | 'rate-limited'> => {
       const seen = await tx.get<{ delivered_at: string | null; claimed_by: string | null }>('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?', [request.activityKey]);
       // Delivered, or being delivered by this process right now: nothing more to send.
@@ -143,7 +150,7 @@ export class PinService {
       return { outcome: 'rate-limited', destination: destination.masked };
     }
     if (decision === 'send' && org && destination.real) {
-      await this.delivery.send({ kind: destination.kind, to: destination.real, code, locale: request.locale, ttlMinutes: this.settings.ttlMinutes, organisationName: org.name });
+      await this.delivery.send({ kind: destination.kind, to: destination.real, code, locale: request.locale, ttlMinutes: this.settings.ttlMinutes, organisationName: org.name, sendId });
       await this.db.run('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ?', [this.clock().toISOString(), request.activityKey]);
       this.logger.info({ event: 'pin.sent', organisation: org.id, to: destination.masked }, 'PIN code sent');
     }

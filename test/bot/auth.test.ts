@@ -174,6 +174,19 @@ class Network {
   }
 }
 
+
+/** botbuilder's token extractor console.errors every rejected token (with the public key): keep it out of the output. */
+function quietConsoleErrors(): void {
+  let consoleError: typeof console.error;
+  before(() => {
+    consoleError = console.error;
+    console.error = () => undefined;
+  });
+  after(() => {
+    console.error = consoleError;
+  });
+}
+
 describe('Bot Framework authentication (app id configured, offline)', function () {
   this.timeout(60_000);
   let network: Network;
@@ -290,16 +303,7 @@ describe('Bot Framework authentication (app id configured, offline)', function (
   });
 
   describe('with channel tokens signed by the (fake) channel key', () => {
-    // botbuilder's token extractor console.errors every rejected token (with the public key): keep it
-    // out of the test output.
-    let consoleError: typeof console.error;
-    before(() => {
-      consoleError = console.error;
-      console.error = () => undefined;
-    });
-    after(() => {
-      console.error = consoleError;
-    });
+    quietConsoleErrors();
 
     it('refuses a token signed by another key with the channel key id (forged signature)', async () => {
       const forger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -467,14 +471,7 @@ describe('Bot Framework authentication (app id configured, offline)', function (
     // token; the adapter cuts it back after each authentication (bot/emulator-issuers.ts).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const issuers = () => (require('botframework-connector') as { ToBotFromBotOrEmulatorTokenValidationParameters: { issuer: string[] } }).ToBotFromBotOrEmulatorTokenValidationParameters.issuer;
-    let consoleError: typeof console.error;
-    before(() => {
-      consoleError = console.error;
-      console.error = () => undefined;
-    });
-    after(() => {
-      console.error = consoleError;
-    });
+    quietConsoleErrors();
 
     const randomTenant = () => crypto.randomUUID();
 

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { SMTPServer } from 'smtp-server';
 import { openDatabase } from '../../bot/storage/database';
 import type { SqliteSql } from '../../bot/storage/sql';
 import { createLogger } from '../../bot/logger';
@@ -13,7 +12,7 @@ import { OrganisationStore, DEMO_ORGANISATIONS } from '../../bot/orgs/organisati
 import { PinService, PinScope, DEFAULT_PIN_SETTINGS } from '../../bot/pin/pin-service';
 import { CodeMessage, createDelivery, PinDelivery } from '../../bot/pin/delivery';
 import { maskEmail, maskPhone } from '../../bot/pin/mask';
-import { codeFromMail } from '../support/mail';
+import { codeFromMail, startSmtpCapture } from '../support/mail';
 
 const SCOPE: PinScope = { channelId: 'emulator', conversationId: 'conv-1', userId: 'user-1', purpose: 'act-for-organisation' };
 let activity = 0;
@@ -176,25 +175,15 @@ describe('PIN verification', () => {
 
 describe('PIN delivery', () => {
   it('sends real mail to an SMTP server, and the code in it verifies', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-        stream.on('end', () => (received.push(data), done()));
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const port = (server.server.address() as { port: number }).port;
+    const smtp = await startSmtpCapture();
+    const { received } = smtp;
     const logs: string[] = [];
     const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
     try {
       const db = openDatabase(':memory:');
       const orgs = new OrganisationStore(db);
       await orgs.save(DEMO_ORGANISATIONS[0]);
-      const delivery = createDelivery({ dataDir: os.tmpdir(), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Support bot <bot@localhost>', logger });
+      const delivery = createDelivery({ dataDir: os.tmpdir(), smtpUrl: smtp.url, from: 'Support bot <bot@localhost>', logger });
       const pins = new PinService(db, orgs, delivery, logger);
       await pins.request({ scope: SCOPE, organisation: 'contoso.example', activityKey: nextActivity(), locale: 'en' });
       assert.equal(received.length, 1);
@@ -204,7 +193,7 @@ describe('PIN delivery', () => {
       assert.equal((await pins.verify(SCOPE, 'contoso.example', code)).ok, true);
       assert.ok(!logs.join('\n').includes(code));
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.stop();
     }
   });
 

@@ -7,11 +7,10 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { BotProcess, freePort, spawnBot, waitUntilListening } from '../support/bot-process';
 import { CaptureConnector, readable } from '../support/capture-connector';
 import { postJson, request } from '../support/http-client';
-import { codeFromMail } from '../support/mail';
+import { codeFromMail, startSmtpCapture } from '../support/mail';
 import { RunningPostgres, startPostgres } from '../support/postgres';
 import { openPostgres } from '../../bot/storage/postgres';
 import type { PostgresSql } from '../../bot/storage/sql';
@@ -54,8 +53,8 @@ describe('two instances on one PostgreSQL', function () {
   this.timeout(180_000);
   let postgres: RunningPostgres | undefined;
   let db: PostgresSql;
-  let smtp: SMTPServer;
-  const mails: string[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpCapture>> | undefined;
+  let mails: string[] = [];
   const connector = new CaptureConnector();
   const bots: { process: BotProcess; url: string; dataDir: string }[] = [];
   let proxy: RoundRobin;
@@ -65,23 +64,15 @@ describe('two instances on one PostgreSQL', function () {
   before(async function () {
     postgres = await startPostgres(this);
     const url = await postgres.createDatabase('scale_out');
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-        stream.on('end', () => (mails.push(data), done()));
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    smtp = await startSmtpCapture();
+    mails = smtp.received;
     await connector.start();
     // What each instance needs (README, "Scaling out"): the same DATABASE_URL, token secret and mail
     // server; its own port and data directory (only the help index cache lives there).
     const shared = {
       DATABASE_URL: url,
       DIRECT_LINE_TOKEN_SECRET: 'a-shared-secret-for-every-instance-0123456789',
-      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_URL: smtp.url,
       SEED_DEMO: 'true',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -109,7 +100,7 @@ describe('two instances on one PostgreSQL', function () {
     }
     await db?.close();
     await connector.stop();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.stop();
     await postgres?.stop();
   });
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readable } from '../support/capture-connector';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { codeFromMail } from '../support/mail';
@@ -77,12 +78,6 @@ export class CrashConnector {
   }
 }
 
-/** Text and cards of a reply, flattened, as test/support/capture-connector's `readable`. */
-export function readable(activity: Partial<Activity>): string {
-  const parts = [activity.text ?? ''];
-  for (const attachment of activity.attachments ?? []) parts.push(JSON.stringify(attachment.content ?? attachment));
-  return parts.join('\n');
-}
 
 export interface Mail {
   file: string;

@@ -3,11 +3,10 @@
 // (esbuild, as tsx does, no type check) into a private temp tree that mirrors the repository, and
 // each start runs plain JavaScript. `dist` runs the repository's own build (after `npm run build`),
 // `tsx` the sources as test/bot/process.test.ts does.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BotProcess, REPO_ROOT, spawnBot } from '../support/bot-process';
+import { BotProcess, REPO_ROOT, spawnBot, spawnNode } from '../support/bot-process';
 
 export type RuntimeKind = 'esbuild' | 'dist' | 'tsx';
 
@@ -58,16 +57,7 @@ function esbuildRuntime(sourceRoot: string): BotRuntime {
     prepareMs: Date.now() - started,
     spawn(env) {
       // The temp tree is the working directory: no developer .env is picked up.
-      const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-      child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      return { child, output: () => output, exited };
+      return spawnNode([entry], root, env);
     },
     dispose() {
       fs.rmSync(root, { recursive: true, force: true });

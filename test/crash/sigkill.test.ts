@@ -23,7 +23,8 @@ import path from 'node:path';
 import type { OrganisationInput } from '../../bot/orgs/organisations';
 import { BotProcess, freePort, waitUntilListening } from '../support/bot-process';
 import { CrashBackend, Inspection, postgresBackend, sqliteBackend } from './backend';
-import { ConversationOutcome, CrashConnector, kindOf, Link, Outbox, readable, runConversation, UserProfile } from './channel';
+import { ConversationOutcome, CrashConnector, kindOf, Link, Outbox, runConversation, UserProfile } from './channel';
+import { readable } from '../support/capture-connector';
 import { botRuntime, BotRuntime } from './runtime';
 
 const BACKENDS: Record<string, (context: Mocha.Context) => CrashBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };

@@ -25,11 +25,14 @@ export interface BotProcess {
 
 /** `compiled` runs dist/ as `npm start` does; otherwise the TypeScript sources through tsx. */
 export function spawnBot(env: Record<string, string>, options: { compiled?: boolean } = {}): BotProcess {
-  const args = options.compiled
-    ? ['--disable-warning=DEP0111', path.join(REPO_ROOT, 'dist', 'bot', 'index.js')]
-    : ['--disable-warning=DEP0111', '-r', 'tsx/cjs', path.join(REPO_ROOT, 'bot', 'index.ts')];
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+  const entry = options.compiled ? [path.join(REPO_ROOT, 'dist', 'bot', 'index.js')] : ['-r', 'tsx/cjs', path.join(REPO_ROOT, 'bot', 'index.ts')];
+  return spawnNode(entry, REPO_ROOT, env);
+}
+
+/** Node with `args` in `cwd`, a bare environment plus `env`, its output collected. */
+export function spawnNode(args: string[], cwd: string, env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...args], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

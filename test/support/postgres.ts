@@ -4,9 +4,9 @@
 // (PostgreSQL refuses to run as root).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './bot-process';
 
 export interface RunningPostgres {
   url: string;
@@ -24,16 +24,6 @@ function serverBinDir(): string | undefined {
   return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPostgres(context: Mocha.Context): Promise<RunningPostgres> {
   const bin = serverBinDir();

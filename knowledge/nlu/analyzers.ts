@@ -2,8 +2,7 @@
 // tokenizers return nothing for Hangul, so Hangul words are split off their particles and endings
 // and also cut into syllable bigrams (which survive spacing variants and compounds).
 // Both add concept tags: synonyms across both languages that point at the same support topic.
-import { WordTokenizer } from 'natural/lib/natural/tokenizers';
-import { PorterStemmer } from 'natural/lib/natural/stemmers';
+import { PorterStemmer, WordTokenizer } from '../natural-parts';
 
 const wordTokenizer = new WordTokenizer();
 

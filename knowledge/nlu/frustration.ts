@@ -16,7 +16,7 @@
 // Frustrated when the score reaches 1. A problem report ("Exchange is not working for our users",
 // "메일이 안 돼요", even "메일이 안 돼서 답답해요") stays below it.
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment';
-import { PorterStemmer } from 'natural/lib/natural/stemmers';
+import { PorterStemmer } from '../natural-parts';
 
 export interface Frustration {
   frustrated: boolean;

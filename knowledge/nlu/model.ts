@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
+import { BayesClassifier, LogisticRegressionClassifier } from '../natural-parts';
 import { features, KoreanAnalyzer } from './analyzers';
 import en from './utterances/en.json';
 import ko from './utterances/ko.json';

@@ -2,8 +2,7 @@
 // Porter stems. Korean: natural returns nothing for Hangul, so Hangul words lose their particles and
 // verb endings here, and are also cut into syllable bigrams so compounds ("암호재설정") meet their
 // parts ("암호 재설정"). Latin words inside Korean text go through the English analyzer.
-import { WordTokenizer } from 'natural/lib/natural/tokenizers';
-import { PorterStemmer } from 'natural/lib/natural/stemmers';
+import { PorterStemmer, WordTokenizer } from '../natural-parts';
 
 const wordTokenizer = new WordTokenizer();
 

@@ -54,16 +54,26 @@ export interface DialogServices {
 /** Messages longer than this are cut before understanding; a support question fits in far less. */
 export const MAX_UNDERSTOOD_CHARS = 1000;
 
+/** Zones already checked; building an Intl.DateTimeFormat per turn to test one was a hot spot under load. */
+const knownZones = new Map<string, boolean>();
+const MAX_KNOWN_ZONES = 1000;
+
 /** IANA zone the channel reports for the user (Web Chat and the Emulator send it). */
 export function userTimeZoneOf(context: TurnContext): string | undefined {
   const zone = (context.activity as { localTimezone?: unknown }).localTimezone;
   if (typeof zone !== 'string' || zone.length > 64) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Clients choose the text, so the cache is bounded.
+    if (knownZones.size < MAX_KNOWN_ZONES) knownZones.set(zone, valid);
   }
+  return valid ? zone : undefined;
 }
 
 /** The tenant a Teams activity comes from (channel data, or the conversation), lower-cased. */

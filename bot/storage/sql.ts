@@ -35,6 +35,19 @@ export interface SqlDatabase extends SqlSession {
   close(): Promise<void>;
 }
 
+/**
+ * Finds a statement issued on the database instead of its transaction's session, inside the
+ * transaction: on SQLite it would wait for that transaction forever, on PostgreSQL it would run
+ * outside it. AsyncLocalStorage puts a hook on every promise in the process (4% of a turn's
+ * allocations under load, with the CPU to match), so the check runs where such mistakes are made:
+ * in the tests (test/support/setup.ts) and wherever SQL_SESSION_CHECK=1 is set.
+ */
+function sessionCheck(): AsyncLocalStorage<true> | undefined {
+  return process.env.SQL_SESSION_CHECK === '1' ? new AsyncLocalStorage<true>() : undefined;
+}
+
+const OUTSIDE_SESSION = 'a statement outside the transaction session, inside the transaction';
+
 /** A unique or primary key refused a row. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
@@ -77,7 +90,7 @@ export class SqliteSql implements SqlDatabase {
   readonly dialect = 'sqlite';
   private readonly statements = new Map<string, Database.Statement>();
   private readonly turns: Turns;
-  private readonly inside = new AsyncLocalStorage<true>();
+  private readonly inside = sessionCheck();
 
   constructor(readonly raw: Database.Database) {
     const file = raw.memory ? undefined : raw.name;
@@ -177,7 +190,7 @@ export class SqliteSql implements SqlDatabase {
 
   private async exclusive<T>(work: () => Promise<T>): Promise<T> {
     // Waiting for our own transaction would never end: inside one, use its session.
-    if (this.inside.getStore()) throw new Error('a statement outside the transaction session, inside the transaction');
+    if (this.inside?.getStore()) throw new Error(OUTSIDE_SESSION);
     const turns = this.turns;
     turns.pending += 1;
     const previous = turns.tail;
@@ -204,9 +217,13 @@ export class SqliteSql implements SqlDatabase {
     return this.turns.pending ? this.exclusive(() => this.grouped.run(sql, params)) : this.grouped.run(sql, params);
   }
 
+  private checked<T>(work: () => Promise<T>): Promise<T> {
+    return this.inside ? this.inside.run(true, work) : work();
+  }
+
   async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
     const { result, committed } = await this.exclusive(() =>
-      this.inside.run(true, async () => {
+      this.checked(async () => {
         const batch = this.openGroup();
         this.raw.exec('SAVEPOINT work');
         this.turns.inTransaction = true;
@@ -267,7 +284,7 @@ const MAX_TRIES = 20;
 export class PostgresSql implements SqlDatabase {
   readonly dialect = 'postgres';
   private readonly texts = new Map<string, string>();
-  private readonly inside = new AsyncLocalStorage<true>();
+  private readonly inside = sessionCheck();
 
   constructor(readonly pool: Pool) {
     this.direct = this.session(pool);
@@ -295,7 +312,7 @@ export class PostgresSql implements SqlDatabase {
 
   private outside(): void {
     // Inside a transaction a statement on the pool would run on another connection, outside it.
-    if (this.inside.getStore()) throw new Error('a statement outside the transaction session, inside the transaction');
+    if (this.inside?.getStore()) throw new Error(OUTSIDE_SESSION);
   }
 
   get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
@@ -320,7 +337,7 @@ export class PostgresSql implements SqlDatabase {
         // SERIALIZABLE: the same all-or-one-at-a-time outcome as SQLite's single writer, across instances.
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         try {
-          const result = await this.inside.run(true, () => work(this.session(client)));
+          const result = await (this.inside ? this.inside.run(true, () => work(this.session(client))) : work(this.session(client)));
           await client.query('COMMIT');
           return result;
         } catch (error) {

@@ -2,26 +2,15 @@
 // loopback Connector.
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { CaptureConnector, readable } from '../support/capture-connector';
+import { readable } from '../support/capture-connector';
 import { postJson, request } from '../support/http-client';
-import { RunningBot, startTestBot } from '../support/test-bot';
+import { useBotWithConnector, withBotAndConnector } from '../support/test-bot';
 
 const STACK_TRACE = /\bat\s+\S+\s+\(|node_modules|\.ts:\d+|Error:/;
 
 describe('HTTP host', () => {
-  let bot: RunningBot;
-  let connector: CaptureConnector;
+  const { bot, connector } = useBotWithConnector();
   let sequence = 0;
-
-  before(async () => {
-    connector = new CaptureConnector();
-    await connector.start();
-    bot = await startTestBot();
-  });
-  after(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
 
   function activity(conversation: string, fields: Partial<Activity>): Partial<Activity> {
     return {
@@ -160,16 +149,13 @@ describe('HTTP host', () => {
 
 describe('HTTP host: turn errors', () => {
   it('logs the failure and tells the user in their language, without internals', async () => {
-    const connector = new CaptureConnector();
-    await connector.start();
     const failing = {
       threshold: 0.5,
       understand: () => {
         throw new Error('secret internal detail at module.ts:42');
       },
     };
-    const bot = await startTestBot({}, { understanding: failing });
-    try {
+    await withBotAndConnector({}, { understanding: failing }, async (bot, connector) => {
       const response = await postJson(`${bot.url}/api/messages`, {
         type: 'message',
         id: 'boom-1',
@@ -188,9 +174,6 @@ describe('HTTP host: turn errors', () => {
       assert.match(replies[0].text ?? '', /[\uac00-\ud7a3]/);
       assert.doesNotMatch(replies[0].text ?? '', /secret internal detail|module\.ts/);
       assert.ok(bot.logs.some((line) => line.includes('turn failed') && line.includes('secret internal detail')), 'the failure is logged');
-    } finally {
-      await bot.stop();
-      await connector.stop();
-    }
+    });
   });
 });

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger, redactText } from '../../bot/logger';
-import { CaptureConnector, readable } from '../support/capture-connector';
+import { readable } from '../support/capture-connector';
 import { postJson } from '../support/http-client';
-import { startTestBot } from '../support/test-bot';
+import { withBotAndConnector } from '../support/test-bot';
 import type { Understander } from '../../dialogs/services';
 
 function capture() {
@@ -155,10 +155,7 @@ describe('log redaction', () => {
           throw new Error(`model failed on "${text}"`);
         },
       };
-      const connector = new CaptureConnector();
-      await connector.start();
-      const bot = await startTestBot({}, { understanding: failing });
-      try {
+      await withBotAndConnector({}, { understanding: failing }, async (bot, connector) => {
         const response = await postJson(`${bot.url}/api/messages`, {
           type: 'message',
           id: 'fail-1',
@@ -176,10 +173,7 @@ describe('log redaction', () => {
         assert.ok(failed, 'the failure is logged');
         assert.match(failed, /model failed on \\"I am j\u2022\u2022\u2022@contoso\.example, call \+\u2022\u2022\u202200, my code was \[code\]\\"/);
         bot.logs.forEach(assertClean);
-      } finally {
-        await bot.stop();
-        await connector.stop();
-      }
+      });
     });
   });
 });

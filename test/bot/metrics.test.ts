@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { CaptureConnector, readable } from '../support/capture-connector';
+import { readable } from '../support/capture-connector';
 import { postJson, request } from '../support/http-client';
-import { RunningBot, startTestBot } from '../support/test-bot';
+import { startTestBot, useBotWithConnector } from '../support/test-bot';
 import { codeFromMail } from '../support/mail';
 import { identityServices, newClient, turn } from '../support/dialog-harness';
 import { BotMetrics } from '../../bot/metrics';
@@ -37,19 +37,8 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 describe('metrics over HTTP', () => {
-  let connector: CaptureConnector;
-  let bot: RunningBot;
+  const { bot, connector } = useBotWithConnector();
   let sequence = 0;
-
-  before(async () => {
-    connector = new CaptureConnector();
-    await connector.start();
-    bot = await startTestBot();
-  });
-  after(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
 
   async function say(conversation: string, text: string | undefined, extra: Partial<Activity> = {}): Promise<string> {
     const before = connector.activities(conversation).length;

@@ -3,25 +3,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CaptureConnector, readable } from '../support/capture-connector';
+import { readable } from '../support/capture-connector';
 import { postJson } from '../support/http-client';
-import { RunningBot, startTestBot } from '../support/test-bot';
+import { useBotWithConnector } from '../support/test-bot';
 import { codeFromMail } from '../support/mail';
 
 describe('PIN verification over HTTP with the outbox', () => {
-  let connector: CaptureConnector;
-  let bot: RunningBot;
+  const { bot, connector } = useBotWithConnector();
   let id = 0;
-
-  before(async () => {
-    connector = new CaptureConnector();
-    await connector.start();
-    bot = await startTestBot();
-  });
-  after(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
 
   async function say(text: string): Promise<string> {
     const before = connector.activities('pin-1').length;

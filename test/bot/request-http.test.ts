@@ -4,27 +4,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { CaptureConnector, readable } from '../support/capture-connector';
+import { readable } from '../support/capture-connector';
 import { postJson, request } from '../support/http-client';
-import { RunningBot, startTestBot } from '../support/test-bot';
+import { startTestBot, useBotWithConnector } from '../support/test-bot';
 import { codeFromMail } from '../support/mail';
 
 const TOKEN = 'test-token-0123456789-abcdefghij';
 
 describe('requests over HTTP and the request API', () => {
-  let connector: CaptureConnector;
-  let bot: RunningBot;
+  const { bot, connector } = useBotWithConnector({ REQUEST_API_TOKEN: TOKEN });
   let id = 0;
-
-  before(async () => {
-    connector = new CaptureConnector();
-    await connector.start();
-    bot = await startTestBot({ REQUEST_API_TOKEN: TOKEN });
-  });
-  after(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
 
   async function say(fields: Partial<Activity>): Promise<string> {
     const before = connector.activities('req-1').length;

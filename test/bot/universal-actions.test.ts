@@ -3,30 +3,21 @@
 // anyone else gets the same words as for a number that doesn't exist.
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { CaptureConnector } from '../support/capture-connector';
 import { postJson } from '../support/http-client';
-import { RunningBot, startTestBot } from '../support/test-bot';
+import { useBotWithConnector } from '../support/test-bot';
 import { OrganisationStore } from '../../bot/orgs/organisations';
 
 const TENANT = '00000000-0000-4000-8000-00000000c0de';
 const ADMIN = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 describe('Universal Actions for request cards in Teams', () => {
-  let connector: CaptureConnector;
-  let bot: RunningBot;
+  const { bot, connector } = useBotWithConnector();
   let id = 0;
 
   before(async () => {
-    connector = new CaptureConnector();
-    await connector.start();
-    bot = await startTestBot();
     const orgs = new OrganisationStore(bot.app.db);
     const org = (await orgs.get('contoso-demo'))!;
     await orgs.save({ ...org, admins: { ...org.admins, aadObjectIds: [ADMIN] } });
-  });
-  after(async () => {
-    await bot.stop();
-    await connector.stop();
   });
 
   const post = (fields: Partial<Activity>, userId = '29:admin') =>

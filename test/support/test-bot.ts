@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { buildApp, App, AppOverrides } from '../../bot/app';
 import { parseConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
+import { CaptureConnector } from './capture-connector';
 
 export interface RunningBot {
   app: App;
@@ -38,4 +39,38 @@ export async function startTestBot(env: Record<string, string> = {}, overrides: 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A loopback channel connector and a bot for the enclosing mocha suite: both start in its `before`
+ * and stop in its `after`. The bot object is filled in when it has started.
+ */
+export function useBotWithConnector(env: Record<string, string> = {}, overrides: AppOverrides = {}): { bot: RunningBot; connector: CaptureConnector } {
+  const connector = new CaptureConnector();
+  const bot = {} as RunningBot;
+  before(async () => {
+    await connector.start();
+    Object.assign(bot, await startTestBot(env, overrides));
+  });
+  after(async () => {
+    await bot.stop?.();
+    await connector.stop();
+  });
+  return { bot, connector };
+}
+
+/** A loopback channel connector and a bot for one test: `work` runs with both, and both stop after it. */
+export async function withBotAndConnector<T>(env: Record<string, string>, overrides: AppOverrides, work: (bot: RunningBot, connector: CaptureConnector) => Promise<T>): Promise<T> {
+  const connector = new CaptureConnector();
+  await connector.start();
+  try {
+    const bot = await startTestBot(env, overrides);
+    try {
+      return await work(bot, connector);
+    } finally {
+      await bot.stop();
+    }
+  } finally {
+    await connector.stop();
+  }
 }

@@ -6,7 +6,6 @@ import {
   AdaptiveCardInvokeValue,
   Attachment,
   CardFactory,
-  ConversationState,
   MessagingExtensionQuery,
   MessagingExtensionResponse,
   StatePropertyAccessor,
@@ -23,10 +22,11 @@ import { tenantOf } from '../dialogs/services';
 import type { HandoffService } from './handoff/handoff-service';
 import type { Logger } from './logger';
 import { ETagConflictError } from './storage/sql-storage';
-import { discardReplies, heldReplies, holdReplies, releaseReplies } from './turn-buffer';
+import type { OptimisticConversationState } from './storage/optimistic-state';
+import { discardReplies, heldRepliesJson, holdReplies, releaseReplies } from './turn-buffer';
 
 export interface SupportBotOptions {
-  conversationState: ConversationState;
+  conversationState: OptimisticConversationState;
   userState: UserState;
   dialog: Dialog;
   /** Sends the welcome message in the activity's language. */
@@ -50,8 +50,18 @@ export interface SupportBotOptions {
 const MAX_EXTENSION_RESULTS = 8;
 /** Message ids remembered per conversation to recognise a redelivery of a completed turn. */
 const PROCESSED_IDS_KEPT = 20;
-/** Replies kept for the latest messages, to say again when one is delivered again. */
-const REPLIES_KEPT = 2;
+/**
+ * The replies of the latest messages, to say again when one is delivered again: kept as JSON text in
+ * two slots beside the conversation state, written with it, and read only on a redelivery (as part of
+ * the state they cost every turn a parse, a comparison and a save of every card node).
+ */
+const REPLY_SLOTS = ['replies/0', 'replies/1'];
+
+interface KeptReplies {
+  activityId: string;
+  replies: string;
+}
+
 /** Runs of one turn when its state save keeps meeting a newer eTag. */
 const TURN_ATTEMPTS = 5;
 /** Channels whose clients always render Adaptive Cards. */
@@ -108,13 +118,17 @@ export function presentForChannel(context: TurnContext): void {
 export class SupportBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly processed: StatePropertyAccessor<string[]>;
-  private readonly repliesSent: StatePropertyAccessor<Record<string, Partial<Activity>[]>>;
+  /** Which reply slot the next message's replies go to. */
+  private readonly replySlot: StatePropertyAccessor<number>;
+  /** Where states saved before the slots kept replies, by message id. */
+  private readonly legacyReplies: StatePropertyAccessor<Record<string, Partial<Activity>[]>>;
 
   constructor(private readonly options: SupportBotOptions) {
     super();
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
     this.processed = options.conversationState.createProperty<string[]>('processedActivityIds');
-    this.repliesSent = options.conversationState.createProperty<Record<string, Partial<Activity>[]>>('repliesByActivity');
+    this.replySlot = options.conversationState.createProperty<number>('replySlot');
+    this.legacyReplies = options.conversationState.createProperty<Record<string, Partial<Activity>[]>>('repliesByActivity');
 
     this.onMessage(async (context, next) => {
       const activity = context.activity;
@@ -175,7 +189,7 @@ export class SupportBot extends TeamsActivityHandler {
       if (id && processed.includes(id)) {
         // Delivered again after its state was saved (the channel never got the 200, or the process
         // died before sending): the saved replies again, never a second run of the turn.
-        const replies = (await this.repliesSent.get(context, {}))[id] ?? [];
+        const replies = await this.keptReplies(context, id);
         if (replies.length) await context.sendActivities(replies);
         await releaseReplies(context);
         return;
@@ -190,8 +204,10 @@ export class SupportBot extends TeamsActivityHandler {
       if (id) {
         await this.processed.set(context, [...processed, id].slice(-PROCESSED_IDS_KEPT));
         if (holding) {
-          const kept = Object.entries(await this.repliesSent.get(context, {})).filter(([key]) => processed.includes(key)).slice(-(REPLIES_KEPT - 1));
-          await this.repliesSent.set(context, Object.fromEntries([...kept, [id, heldReplies(context)]]));
+          const slot = ((await this.replySlot.get(context, 0)) + 1) % REPLY_SLOTS.length;
+          await this.replySlot.set(context, slot);
+          this.options.conversationState.writeBeside(context, REPLY_SLOTS[slot], { activityId: id, replies: heldRepliesJson(context) } satisfies KeptReplies);
+          await this.legacyReplies.delete(context);
         }
       }
       try {
@@ -211,6 +227,13 @@ export class SupportBot extends TeamsActivityHandler {
       await releaseReplies(context);
       return;
     }
+  }
+
+  private async keptReplies(context: TurnContext, id: string): Promise<Partial<Activity>[]> {
+    const slots = Object.values(await this.options.conversationState.readBeside(context, REPLY_SLOTS)) as Partial<KeptReplies>[];
+    const kept = slots.find((slot) => slot.activityId === id);
+    if (typeof kept?.replies === 'string') return JSON.parse(kept.replies) as Partial<Activity>[];
+    return (await this.legacyReplies.get(context, {}))[id] ?? [];
   }
 
   /** Search help from the compose box: the best sections as a list to pick from. */

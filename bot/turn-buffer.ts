@@ -25,7 +25,8 @@ export function replyBufferMiddleware(): Middleware {
       context.onSendActivities(async (_ctx, activities, nextSend) => {
         if (!buffer.holding || !activities.every(holdable)) return nextSend();
         const responses = activities.map(() => ({ id: '' }));
-        buffer.held.push(...activities.map((a) => JSON.parse(JSON.stringify(a)) as Partial<Activity>));
+        // TurnContext already hands every handler its own copy of each activity.
+        buffer.held.push(...activities);
         buffer.placeholders.push(...responses);
         return responses;
       });
@@ -46,9 +47,9 @@ export function holdReplies(context: TurnContext): boolean {
   return true;
 }
 
-/** The replies held so far (copies), e.g. to store them with the state that produced them. */
-export function heldReplies(context: TurnContext): Partial<Activity>[] {
-  return bufferOf(context)?.held.map((a) => JSON.parse(JSON.stringify(a)) as Partial<Activity>) ?? [];
+/** The replies held so far as JSON text, e.g. to store them with the state that produced them. */
+export function heldRepliesJson(context: TurnContext): string {
+  return JSON.stringify(bufferOf(context)?.held ?? []);
 }
 
 /** Forgets what this attempt said: it will not be sent. */

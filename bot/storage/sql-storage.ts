@@ -15,6 +15,27 @@ export class ETagConflictError extends Error {
 /** An eTag meaning "this item must not exist yet": two first writes of one key do not both win. */
 export const NEW_ITEM_ETAG = 'new-item';
 
+/** Each item's document as the JSON text it was read from, until the item is dropped. */
+const textsAsRead = new WeakMap<object, string>();
+/** Text a caller already serialised for the coming write of an item (used once). */
+const textsToWrite = new WeakMap<object, string>();
+
+/** The JSON text (without the eTag) an item read from SqlStorage was parsed from. */
+export function documentTextAsRead(item: object): string | undefined {
+  return textsAsRead.get(item);
+}
+
+/** Marks `text` as the item's document (without its eTag) for its next write, to spare a second JSON.stringify. */
+export function writeWithDocumentText<T extends object>(item: T, text: string): T {
+  textsToWrite.set(item, text);
+  return item;
+}
+
+function documentJson(item: unknown): string {
+  const { eTag: _ignored, ...document } = (item ?? {}) as Record<string, unknown>;
+  return JSON.stringify(document);
+}
+
 export class SqlStorage implements Storage {
   constructor(private readonly db: SqlDatabase) {}
 
@@ -23,7 +44,11 @@ export class SqlStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = await this.db.get<{ etag: string; document: string }>('SELECT etag, document FROM bot_state WHERE key = ?', [key]);
-      if (row) items[key] = { ...JSON.parse(row.document), eTag: row.etag };
+      if (row) {
+        const item = { ...JSON.parse(row.document), eTag: row.etag };
+        textsAsRead.set(item, row.document);
+        items[key] = item;
+      }
     }
     return items;
   }
@@ -32,15 +57,21 @@ export class SqlStorage implements Storage {
     if (!changes || typeof changes !== 'object') throw new TypeError('changes must be an object');
     const entries = Object.entries(changes);
     if (entries.length === 0) return;
+    // Taken now, used once: a failed write must not leave text behind for a later, changed item.
+    const texts = entries.map(([, item]) => {
+      if (!item || typeof item !== 'object') return documentJson(item);
+      const given = textsToWrite.get(item);
+      textsToWrite.delete(item);
+      return given ?? documentJson(item);
+    });
     const written = await this.db.transaction(async (tx) => {
       const now = new Date().toISOString();
       const etags: string[] = [];
-      for (const [key, item] of entries) {
+      for (const [i, [key, item]] of entries.entries()) {
         const incoming = item?.eTag as string | undefined;
-        const { eTag: _ignored, ...document } = (item ?? {}) as Record<string, unknown>;
         const etag = randomUUID();
         etags.push(etag);
-        const json = JSON.stringify(document);
+        const json = texts[i];
         if (incoming === NEW_ITEM_ETAG) {
           const inserted = await tx.run('INSERT INTO bot_state (key, etag, document, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [key, etag, json, now]);
           if (inserted.changes !== 1) throw new ETagConflictError(key);

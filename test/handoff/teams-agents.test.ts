@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Activity, ConversationReference, InvokeResponse } from 'botbuilder';
-import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
+import { MemoryStorage, UserState } from 'botbuilder';
 import { createAdapter, SupportAdapter } from '../../bot/adapter';
 import { parseConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
@@ -28,6 +28,7 @@ import { understanderFrom } from '../../dialogs/services';
 import { sendWelcome } from '../../dialogs/welcome';
 import type { ConversationMemory } from '../../dialogs/memory';
 import { handoffService, helpServices, identityServices, knowledge, requestServices } from '../support/dialog-harness';
+import { OptimisticConversationState } from '../../bot/storage/optimistic-state';
 
 const TENANT = '00000000-0000-4000-8000-00000000c0de';
 const TEAM = '19:team-general@thread.tacv2';
@@ -145,7 +146,7 @@ describe('handoff: Teams agents', function () {
     const config = parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
     const logger = createLogger('silent');
     const storage = new MemoryStorage();
-    const conversationState = new ConversationState(storage);
+    const conversationState = new OptimisticConversationState(storage);
     adapter = createAdapter(config, logger, conversationState);
     const log = new ConversationLog(db, clock);
     adapter.use(log.middleware());

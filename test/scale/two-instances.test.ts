@@ -242,7 +242,8 @@ describe('two instances on one PostgreSQL', function () {
       const answers = await Promise.all([postJson(`${a}/api/messages`, first), postJson(`${b}/api/messages`, second)]);
       assert.deepEqual(answers.map((r) => r.status), [200, 200]);
     }
-    const state = await db.get<{ document: string }>("SELECT document FROM bot_state WHERE key LIKE '%/conversations/race-1%'");
+    // The state itself, not the reply slots saved beside it.
+    const state = await db.get<{ document: string }>("SELECT document FROM bot_state WHERE key LIKE '%/conversations/race-1/'");
     assert.ok(state, `state saved; keys: ${JSON.stringify(await db.all('SELECT key FROM bot_state'))}`);
     const processed = (JSON.parse(state!.document) as { processedActivityIds: string[] }).processedActivityIds;
     assert.deepEqual([...processed].sort(), [...sent].sort(), 'every turn is in the saved state');

@@ -1,6 +1,6 @@
 // Runs the real SupportBot and MainDialog (real directory, understanding and cards) on botbuilder's
 // TestAdapter, for transcript tests. State lives in memory here; SQLite is covered by the HTTP tests.
-import { Activity, ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState } from 'botbuilder';
+import { Activity, MemoryStorage, TestAdapter, TurnContext, UserState } from 'botbuilder';
 import { loadDirectory } from '../../knowledge/directory';
 import { LanguageUnderstanding } from '../../knowledge/nlu';
 import { MainDialog } from '../../dialogs/main-dialog';
@@ -28,6 +28,7 @@ import { ContinueConversation, HandoffService } from '../../bot/handoff/handoff-
 import { queueHours } from '../../bot/handoff/queue-hours';
 import type { ConversationMemory } from '../../dialogs/memory';
 import type { BotMetrics } from '../../bot/metrics';
+import { OptimisticConversationState } from '../../bot/storage/optimistic-state';
 
 let shared: { directory: ReturnType<typeof loadDirectory>; understanding: LanguageUnderstanding; search: HelpSearch } | undefined;
 
@@ -118,7 +119,7 @@ export function newClient(
   const identity = identityServices(db, metrics);
   const requests = requestServices(db, clock);
   const storage = new MemoryStorage();
-  const conversationState = new ConversationState(storage);
+  const conversationState = new OptimisticConversationState(storage);
   const agents = new AgentStore(db, clock);
   const log = new ConversationLog(db, clock);
   let adapter: TestAdapter | undefined;

@@ -19,9 +19,11 @@
 //
 // Options: --duration S (10) --warmup S (3) --concurrency 50,200 --targets floor,stock,bot
 //          --conversations 10000 (0 skips the stored-conversations run) --runs 1 --profile (bot only,
-//          50 connections, node --cpu-prof into test-output/) --compiled (run dist/bot/index.js)
+//          50 connections, node --cpu-prof into test-output/) --compiled (run dist/bot/index.js, as npm start
+//          does; `npm run bench:load` builds first and passes it) --node-flags="..." (the bot's node flags;
+//          by default those of package.json's start script, the heap limits)
 //          --channel webchat|emulator|... --what-if sqlite-normal,card-templates,intl-cache (test/bench/what-if.ts)
-//          --node-options "--max-old-space-size=192" (the bot's NODE_OPTIONS) --log-level info.
+//          --node-options="--max-old-space-size=192" (the bot's NODE_OPTIONS) --log-level info.
 // Diagnostics: BENCH_DEBUG=1 prints every measured turn slower than 3 s; BENCH_PRELOAD=FILE preloads FILE
 // into the bot (an event-loop or heap monitor). Server output goes to test-output/bench-load-<target>.log,
 // results to test-output/bench-load-<time>.json.
@@ -40,7 +42,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const OUTPUT = path.join(ROOT, 'test-output');
 
 // ---------------------------------------------------------------------------------------------- options
+/** `--name value` or `--name=value`; the second form takes values that start with "--" (node flags). */
 function option(name: string, fallback: string): string {
+  const joined = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (joined) return joined.slice(name.length + 3);
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
 }
@@ -61,9 +66,17 @@ const OPTIONS = {
   channel: option('channel', 'webchat'),
   /** Patches preloaded into the bot to measure fixes in code the bench does not own (see what-if.ts). */
   whatIf: option('what-if', ''),
+  /** Node flags on the bot's command line: by default the ones `npm start` uses. */
+  nodeFlags: option('node-flags', startScriptFlags()).split(/\s+/).filter(Boolean),
   /** NODE_OPTIONS for the bot's process (V8 heap flags, e.g. "--max-old-space-size=192"). */
   nodeOptions: option('node-options', ''),
 };
+
+/** The node flags of package.json's start script ("node --a --b dist/bot/index.js" gives "--a --b"). */
+function startScriptFlags(): string {
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--')).join(' ');
+}
 
 type TargetKind = 'floor' | 'stock' | 'bot';
 /** Warm-up ends after --warmup once every conversation has finished one flow, or after this at the latest. */
@@ -180,8 +193,8 @@ async function startTarget(kind: TargetKind, label: string, options: { dataDir?:
   const args =
     kind === 'bot'
       ? OPTIONS.compiled
-        ? [...profileArgs, '--disable-warning=DEP0111', path.join(ROOT, 'dist', 'bot', 'index.js')]
-        : [...profileArgs, '--disable-warning=DEP0111', ...loader, ...whatIf, path.join(ROOT, 'bot', 'index.ts')]
+        ? [...profileArgs, ...OPTIONS.nodeFlags, ...(whatIf.length ? loader : []), ...whatIf, path.join(ROOT, 'dist', 'bot', 'index.js')]
+        : [...profileArgs, ...OPTIONS.nodeFlags, ...loader, ...whatIf, path.join(ROOT, 'bot', 'index.ts')]
       : [...profileArgs, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port)];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   if (kind === 'bot') {
@@ -463,7 +476,14 @@ async function populate(dataDir: string, capture: Capture, count: number): Promi
 
   const db = new Database(path.join(dataDir, 'bot.sqlite'));
   const ch = OPTIONS.channel;
-  const conversations = db.prepare(`SELECT key, document FROM bot_state WHERE key LIKE '${ch}/conversations/seed-%'`).all() as { key: string; document: string }[];
+  // A conversation's rows: its state ("webchat/conversations/ID/") and the reply slots saved beside it.
+  const rows = db.prepare(`SELECT key, document FROM bot_state WHERE key LIKE '${ch}/conversations/seed-%'`).all() as { key: string; document: string }[];
+  const bySeed = new Map<string, { key: string; document: string }[]>();
+  for (const row of rows) {
+    const seed = /seed-\d+/.exec(row.key)![0];
+    bySeed.set(seed, [...(bySeed.get(seed) ?? []), row]);
+  }
+  const conversations = [...bySeed.values()];
   const users = db.prepare(`SELECT key, document FROM bot_state WHERE key LIKE '${ch}/users/seed-user-%'`).all() as { key: string; document: string }[];
   const insert = db.prepare('INSERT OR REPLACE INTO bot_state (key, etag, document, updated_at) VALUES (?, ?, ?, ?)');
   let logRows = 0;
@@ -477,10 +497,10 @@ async function populate(dataDir: string, capture: Capture, count: number): Promi
   const now = new Date().toISOString();
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
-      const c = conversations[i % conversations.length];
-      // Keys as botbuilder writes them ("webchat/conversations/ID/"), with the conversation id swapped.
-      const seed = /seed-\d+/.exec(c.key)![0];
-      insert.run(c.key.replace(seed, `stored-${i}`), randomUUID(), c.document, now);
+      const group = conversations[i % conversations.length];
+      // Keys as the bot writes them, with the conversation id swapped.
+      const seed = /seed-\d+/.exec(group[0].key)![0];
+      for (const c of group) insert.run(c.key.replace(seed, `stored-${i}`), randomUUID(), c.document, now);
       if (users.length) {
         const u = users[i % users.length];
         insert.run(u.key.replace(/seed-user-\d+/, `stored-user-${i}`), randomUUID(), u.document, now);
@@ -488,12 +508,13 @@ async function populate(dataDir: string, capture: Capture, count: number): Promi
       if (copyLog) logRows += copyLog(`${ch}|${seed}`, `${ch}|stored-${i}`);
     }
   })();
-  const stored = (db.prepare(`SELECT count(*) AS n FROM bot_state WHERE key LIKE '${ch}/conversations/%'`).get() as { n: number }).n;
-  const avgDoc = (db.prepare(`SELECT avg(length(document)) AS n FROM bot_state WHERE key LIKE '${ch}/conversations/stored-%'`).get() as { n: number }).n;
+  const stored = (db.prepare(`SELECT count(*) AS n FROM bot_state WHERE key LIKE '${ch}/conversations/%/' AND key NOT LIKE '%/replies/%'`).get() as { n: number }).n;
+  const avgDoc = (db.prepare(`SELECT avg(length(document)) AS n FROM bot_state WHERE key LIKE '${ch}/conversations/stored-%/' AND key NOT LIKE '%/replies/%'`).get() as { n: number }).n;
+  const slots = (db.prepare(`SELECT count(*) AS n, avg(length(document)) AS size FROM bot_state WHERE key LIKE '${ch}/conversations/stored-%/replies/%'`).get() as { n: number; size: number });
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const size = fs.statSync(path.join(dataDir, 'bot.sqlite')).size / 1024 / 1024;
-  return `${stored} conversation states (avg ${Math.round(avgDoc)} B, copied from ${conversations.length} real ones), ${count} user states, ${logRows} conversation log rows; bot.sqlite ${size.toFixed(1)} MB`;
+  return `${stored} conversation states (avg ${Math.round(avgDoc)} B, copied from ${conversations.length} real ones) with ${slots.n} reply slots (avg ${Math.round(slots.size ?? 0)} B), ${count} user states, ${logRows} conversation log rows; bot.sqlite ${size.toFixed(1)} MB`;
 }
 
 // ------------------------------------------------------------------------------------------ reporting
@@ -538,7 +559,7 @@ async function main() {
   const load0 = os.loadavg();
   const startedAt = new Date();
   console.log(`bench:load — ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), node ${process.version}, load average ${load0.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`warm-up ${OPTIONS.warmupMs / 1000} s (longer until every conversation finished one flow, ${MAX_WARMUP_MS / 1000} s at most) + ${OPTIONS.durationMs / 1000} s measured per scenario, fresh server process per scenario, loopback; bot ${OPTIONS.compiled ? 'from dist/' : 'from sources (node -r tsx/cjs bot/index.ts)'}, LOG_LEVEL=${OPTIONS.logLevel}, channelId "${OPTIONS.channel}"${OPTIONS.whatIf ? `, WHAT-IF patches in the bot: ${OPTIONS.whatIf}` : ''}${OPTIONS.nodeOptions ? `, bot NODE_OPTIONS="${OPTIONS.nodeOptions}"` : ''}`);
+  console.log(`warm-up ${OPTIONS.warmupMs / 1000} s (longer until every conversation finished one flow, ${MAX_WARMUP_MS / 1000} s at most) + ${OPTIONS.durationMs / 1000} s measured per scenario, fresh server process per scenario, loopback; bot ${OPTIONS.compiled ? 'from dist/' : 'from sources (node -r tsx/cjs bot/index.ts)'} with node flags "${OPTIONS.nodeFlags.join(' ')}", LOG_LEVEL=${OPTIONS.logLevel}, channelId "${OPTIONS.channel}"${OPTIONS.whatIf ? `, WHAT-IF patches in the bot: ${OPTIONS.whatIf}` : ''}${OPTIONS.nodeOptions ? `, bot NODE_OPTIONS="${OPTIONS.nodeOptions}"` : ''}`);
   console.log(`flow per conversation: ${FLOW.map((f) => `"${f.text}"`).join(' -> ')}`);
   console.log('latency = POST /api/messages written -> HTTP response read (the turn, replies included, completes before the response)\n');
 

@@ -205,7 +205,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
         if (!body.success) return fail(res, 400, MESSAGES.badRequest);
         const { name, password } = body.data;
         // Counted before the (slow) check, so concurrent guesses hit the limit too.
-        if (!sessions.loginAttempt(name)) {
+        if (!(await sessions.loginAttempt(name))) {
           logger.warn({ agent: name }, 'console login rate limited');
           res.header('Retry-After', String(LOGIN_WINDOW_MINUTES * 60));
           return fail(res, 429, MESSAGES.tooMany);
@@ -215,7 +215,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions): Route[] {
           logger.info({ agent: name }, 'console login refused');
           return fail(res, 401, MESSAGES.wrongLogin);
         }
-        sessions.loginSucceeded(name);
+        await sessions.loginSucceeded(name);
         logger.info({ agent: agent.name }, 'console login');
         await signIn(req, res, agent);
       },

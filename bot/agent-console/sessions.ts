@@ -1,6 +1,7 @@
 // Agent console sign-in state: login sessions and one-time invite links. The browser holds a random
 // 32-byte token; the database keeps only its SHA-256, so a copy of the database signs nobody in.
-// Each session has its own CSRF token. Failed password logins are rate limited per agent name.
+// Each session has its own CSRF token. Failed password logins are rate limited per agent name, in
+// the database, so the limit holds across instances and restarts.
 import crypto from 'node:crypto';
 import type { SqlDatabase } from '../storage/sql';
 
@@ -20,10 +21,9 @@ export interface AgentSession {
   csrf: string;
 }
 
-export class AgentSessions {
-  /** Recent failure times (ms) by normalised agent name; in memory: a restart forgives. */
-  private readonly failures = new Map<string, number[]>();
+const nameKey = (name: string) => name.trim().toLowerCase();
 
+export class AgentSessions {
   constructor(
     private readonly db: SqlDatabase,
     private readonly clock: () => Date = () => new Date(),
@@ -84,38 +84,39 @@ export class AgentSessions {
   }
 
   /** False while the name has had too many failed logins in the window. */
-  loginAllowed(name: string): boolean {
-    return this.recentFailures(name).length < LOGIN_FAILURES;
+  async loginAllowed(name: string): Promise<boolean> {
+    return (await this.recentFailures(this.db, name)) < LOGIN_FAILURES;
   }
 
   /**
    * Call before checking a password: false when the name is limited; otherwise the attempt counts as
-   * a failure until loginSucceeded clears it, so parallel guesses cannot all slip past the limit.
+   * a failure until loginSucceeded clears it, so parallel guesses cannot all slip past the limit (on
+   * any instance: the count and the insert are one transaction).
    */
-  loginAttempt(name: string): boolean {
-    if (!this.loginAllowed(name)) return false;
-    this.loginFailed(name);
-    return true;
+  async loginAttempt(name: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM agent_login_attempts WHERE at <= ?', [this.windowStart()]);
+      if ((await this.recentFailures(tx, name)) >= LOGIN_FAILURES) return false;
+      await tx.run('INSERT INTO agent_login_attempts (name_key, at) VALUES (?, ?)', [nameKey(name), this.clock().toISOString()]);
+      return true;
+    });
   }
 
-  loginFailed(name: string): void {
-    const key = name.trim().toLowerCase();
-    this.failures.set(key, [...this.recentFailures(name), this.clock().getTime()]);
-    if (this.failures.size > 10_000) this.prune();
+  async loginFailed(name: string): Promise<void> {
+    await this.db.run('INSERT INTO agent_login_attempts (name_key, at) VALUES (?, ?)', [nameKey(name), this.clock().toISOString()]);
   }
 
   /** A right password forgets the name's failures. */
-  loginSucceeded(name: string): void {
-    this.failures.delete(name.trim().toLowerCase());
+  async loginSucceeded(name: string): Promise<void> {
+    await this.db.run('DELETE FROM agent_login_attempts WHERE name_key = ?', [nameKey(name)]);
   }
 
-  private recentFailures(name: string): number[] {
-    const since = this.clock().getTime() - LOGIN_WINDOW_MINUTES * 60_000;
-    return (this.failures.get(name.trim().toLowerCase()) ?? []).filter((t) => t > since);
+  private windowStart(): string {
+    return new Date(this.clock().getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
   }
 
-  private prune(): void {
-    const since = this.clock().getTime() - LOGIN_WINDOW_MINUTES * 60_000;
-    for (const [key, times] of this.failures) if (!times.some((t) => t > since)) this.failures.delete(key);
+  private async recentFailures(session: Pick<SqlDatabase, 'get'>, name: string): Promise<number> {
+    const row = await session.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM agent_login_attempts WHERE name_key = ? AND at > ?', [nameKey(name), this.windowStart()]);
+    return Number(row?.n ?? 0);
   }
 }

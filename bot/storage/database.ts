@@ -249,6 +249,20 @@ export const MIGRATIONS: Migration[] = [
       -- The activity whose code check used the code: the same activity delivered again gets the same answer.
       ALTER TABLE pin_codes ADD COLUMN used_by TEXT;`,
   },
+  {
+    version: 9,
+    name: 'console login attempts',
+    sql: `
+      -- Password logins to the agent console by agent name (trimmed, lower-cased), counted here rather
+      -- than in one process so the limit holds across instances and restarts.
+      CREATE TABLE agent_login_attempts (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        name_key  TEXT NOT NULL,
+        at        TEXT NOT NULL
+      );
+      CREATE INDEX agent_login_attempts_name ON agent_login_attempts (name_key, at);
+      CREATE INDEX agent_login_attempts_at ON agent_login_attempts (at);`,
+  },
 ];
 
 /** The bot's SQLite file, migrated, behind the interface the stores use (`.raw` for the file itself). */

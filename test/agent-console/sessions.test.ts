@@ -83,25 +83,31 @@ describe('agent console sessions', () => {
     assert.equal(await sessions.redeem(invite), undefined);
   });
 
-  it('limits failed logins per name within the window', () => {
+  it('limits failed logins per name within the window', async () => {
     for (let i = 0; i < LOGIN_FAILURES; i++) {
-      assert.equal(sessions.loginAllowed('Kim'), true);
-      sessions.loginFailed(i % 2 ? 'Kim' : ' kim ');
+      assert.equal(await sessions.loginAllowed('Kim'), true);
+      await sessions.loginFailed(i % 2 ? 'Kim' : ' kim ');
     }
-    assert.equal(sessions.loginAllowed('Kim'), false);
-    assert.equal(sessions.loginAllowed('KIM'), false, 'names are compared case-insensitively');
-    assert.equal(sessions.loginAllowed('Min'), true, 'other names are not affected');
+    assert.equal(await sessions.loginAllowed('Kim'), false);
+    assert.equal(await sessions.loginAllowed('KIM'), false, 'names are compared case-insensitively');
+    assert.equal(await sessions.loginAllowed('Min'), true, 'other names are not affected');
     now = new Date(now.getTime() + 15 * 60_000 + 1);
-    assert.equal(sessions.loginAllowed('Kim'), true, 'failures age out');
-    sessions.loginFailed('Min');
-    sessions.loginSucceeded('Min');
-    assert.equal(sessions.loginAllowed('Min'), true);
+    assert.equal(await sessions.loginAllowed('Kim'), true, 'failures age out');
+    await sessions.loginFailed('Min');
+    await sessions.loginSucceeded('Min');
+    assert.equal(await sessions.loginAllowed('Min'), true);
   });
 
-  it('counts an attempt before its password is checked, and forgets it on success', () => {
-    for (let i = 0; i < LOGIN_FAILURES; i++) assert.equal(sessions.loginAttempt('Kim'), true);
-    assert.equal(sessions.loginAttempt('Kim'), false, 'attempts still being checked count');
-    sessions.loginSucceeded('Kim');
-    assert.equal(sessions.loginAttempt('Kim'), true);
+  it('counts an attempt before its password is checked, and forgets it on success', async () => {
+    for (let i = 0; i < LOGIN_FAILURES; i++) assert.equal(await sessions.loginAttempt('Kim'), true);
+    assert.equal(await sessions.loginAttempt('Kim'), false, 'attempts still being checked count');
+    await sessions.loginSucceeded('Kim');
+    assert.equal(await sessions.loginAttempt('Kim'), true);
+  });
+
+  it('keeps the count in the database, so every instance on it sees the same failures', async () => {
+    for (let i = 0; i < LOGIN_FAILURES; i++) await sessions.loginFailed('Kim');
+    const other = new AgentSessions(db, () => now);
+    assert.equal(await other.loginAttempt('Kim'), false);
   });
 });

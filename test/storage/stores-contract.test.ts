@@ -18,7 +18,7 @@ import { SearchLog } from '../../knowledge/search/search-log';
 import { HandoffStore, NewHandoff } from '../../bot/handoff/handoffs';
 import { ConversationLog, RECENT_MESSAGES } from '../../bot/handoff/conversation-log';
 import { AgentError, AgentStore } from '../../bot/agents/agents';
-import { AgentSessions } from '../../bot/agent-console/sessions';
+import { AgentSessions, LOGIN_FAILURES } from '../../bot/agent-console/sessions';
 import { DirectLineConversations } from '../../bot/directline/conversations';
 import { RunningPostgres, startPostgres } from '../support/postgres';
 
@@ -183,6 +183,15 @@ function contract(name: string, open: () => Promise<{ db: SqlDatabase; close(): 
       const invite = await sessions.invite('Mina', 60);
       const redeemed = await Promise.all([sessions.redeem(invite), sessions.redeem(invite)]);
       assert.deepEqual(redeemed.filter(Boolean), ['Mina'], 'an invite works once, even redeemed twice at once');
+    });
+
+    it('console logins: of parallel password attempts for one name, exactly the limit get through', async () => {
+      const sessions = [new AgentSessions(db, clock), new AgentSessions(db, clock)];
+      const allowed = await Promise.all(Array.from({ length: LOGIN_FAILURES + 5 }, (_, i) => sessions[i % 2].loginAttempt(i % 3 ? 'Kim' : ' KIM ')));
+      assert.equal(allowed.filter(Boolean).length, LOGIN_FAILURES);
+      assert.equal(await sessions[1].loginAllowed('kim'), false);
+      await sessions[0].loginSucceeded('Kim');
+      assert.equal(await sessions[1].loginAttempt('Kim'), true);
     });
 
     it('Direct Line conversations: ordered activities, watermarks and replaced activities', async () => {

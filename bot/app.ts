@@ -137,6 +137,8 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
   });
   handoffs.useAgentChannel(teamsAgents);
   await teamsAgents.start();
+  // Every instance watches for agents whose console instance died, not only those with agents on it.
+  handoffs.watchConsoleStreams();
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ understanding, answers, help, identity, requests, handoff: { service: handoffs, memory }, defaultLocale: config.defaultLocale, metrics });
   const bot = new SupportBot({

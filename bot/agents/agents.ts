@@ -121,6 +121,39 @@ export class AgentStore {
     return ok && row?.password_hash ? toAgent(row) : undefined;
   }
 
+  /** Records that this instance streams these agents' consoles now. */
+  async streaming(instanceId: string, names: string[]): Promise<void> {
+    const at = this.clock().toISOString();
+    for (const name of names) {
+      await this.db.run(
+        'INSERT INTO agent_console_streams (agent_name, instance_id, seen_at) VALUES (?, ?, ?) ON CONFLICT (agent_name, instance_id) DO UPDATE SET seen_at = excluded.seen_at',
+        [name, instanceId, at],
+      );
+    }
+  }
+
+  /** Forgets this instance's stream of the agent's console. */
+  async notStreaming(name: string, instanceId: string): Promise<void> {
+    await this.db.run('DELETE FROM agent_console_streams WHERE agent_name = ? AND instance_id = ?', [name, instanceId]);
+  }
+
+  /** Whether another instance streamed the agent's console after `since`. */
+  async streamingElsewhere(name: string, instanceId: string, since: Date): Promise<boolean> {
+    return !!(await this.db.get('SELECT 1 AS yes FROM agent_console_streams WHERE agent_name = ? AND instance_id <> ? AND seen_at > ?', [name, instanceId, since.toISOString()]));
+  }
+
+  /**
+   * Agents whose every recorded console stream is older than `since` (the instances stopped renewing
+   * them: they died), forgotten as they are returned, so of several instances asking one gets each.
+   */
+  async takeVanished(since: Date): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ agent_name: string }>('SELECT agent_name FROM agent_console_streams GROUP BY agent_name HAVING MAX(seen_at) <= ?', [since.toISOString()]);
+      for (const row of rows) await tx.run('DELETE FROM agent_console_streams WHERE agent_name = ?', [row.agent_name]);
+      return rows.map((row) => row.agent_name);
+    });
+  }
+
   /** Agents online for a queue: they feed the wait model. */
   async onlineFor(queue: string): Promise<Agent[]> {
     return (await this.list()).filter((a) => a.presence === 'online' && (a.queues.includes('*') || a.queues.includes(queue)));

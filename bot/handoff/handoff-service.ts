@@ -119,6 +119,10 @@ export class HandoffService implements ConsoleBackend {
   /** Console streams open per agent, and the timers that requeue a vanished agent's chats. */
   private readonly connections = new Map<string, number>();
   private readonly disconnectTimers = new Map<string, NodeJS.Timeout>();
+  /** This process among the instances, in the record of who streams which agent's console. */
+  private readonly instanceId = crypto.randomUUID();
+  /** Renews this instance's console streams and looks for agents whose instance died. */
+  private streamsTimer?: NodeJS.Timeout;
   /** What each waiting user's card last said, so an unchanged card is not rewritten. */
   private readonly shownCards = new Map<string, string>();
   private agentChannel?: AgentChannel;
@@ -555,8 +559,37 @@ export class HandoffService implements ConsoleBackend {
     void this.refreshAllQueues();
   }
 
+  /**
+   * Starts renewing, every third of the agent timeout (20 s at most), the record of the consoles this
+   * instance streams, and putting back in the queue the chats of agents whose instance stopped
+   * renewing theirs: a disconnect timer dies with its process, the record does not.
+   */
+  watchConsoleStreams(): void {
+    if (this.streamsTimer) return;
+    const every = Math.min(20_000, Math.max(50, (this.o.settings.agentTimeoutSeconds * 1000) / 3));
+    this.streamsTimer = setInterval(() => {
+      this.renewStreams().catch((err: unknown) => this.o.logger.warn({ err }, 'could not renew the agent console streams'));
+    }, every);
+    this.streamsTimer.unref();
+  }
+
+  /** One renewal: this instance's streams, then the agents whose instance stopped renewing theirs. */
+  async renewStreams(): Promise<void> {
+    const here = [...this.connections].filter(([, open]) => open > 0).map(([name]) => name);
+    if (here.length) await this.o.agents.streaming(this.instanceId, here);
+    const since = new Date(this.o.clock().getTime() - this.o.settings.agentTimeoutSeconds * 1000);
+    for (const name of await this.o.agents.takeVanished(since)) {
+      // Streamed or waiting out its timer here: this instance handles it itself.
+      if ((this.connections.get(name) ?? 0) > 0 || this.disconnectTimers.has(name)) continue;
+      this.o.logger.info({ event: 'agent.vanished', agent: name }, "the instance streaming an agent's console stopped; their chats go back to the queue");
+      await this.agentGone(name);
+    }
+  }
+
   connected(agentName: string): () => void {
+    this.watchConsoleStreams();
     this.connections.set(agentName, (this.connections.get(agentName) ?? 0) + 1);
+    this.recordStream(agentName);
     const timer = this.disconnectTimers.get(agentName);
     if (timer) {
       clearTimeout(timer);
@@ -573,16 +606,26 @@ export class HandoffService implements ConsoleBackend {
       const left = (this.connections.get(agentName) ?? 1) - 1;
       this.connections.set(agentName, left);
       if (left > 0) return;
+      // Seen until now: other instances wait the full timeout from here, as this one does.
+      this.recordStream(agentName);
       const wait = setTimeout(() => void this.agentGone(agentName), this.o.settings.agentTimeoutSeconds * 1000);
       wait.unref();
       this.disconnectTimers.set(agentName, wait);
     };
   }
 
+  private recordStream(agentName: string): void {
+    this.o.agents.streaming(this.instanceId, [agentName]).catch((err: unknown) => this.o.logger.warn({ err, agent: agentName }, 'could not record the console stream'));
+  }
+
   /** The agent's console has been gone past the timeout: their chats go back to the queue. */
   async agentGone(agentName: string): Promise<void> {
     this.disconnectTimers.delete(agentName);
     if ((this.connections.get(agentName) ?? 0) > 0) return;
+    await this.o.agents.notStreaming(agentName, this.instanceId);
+    // The console came back on another instance within the timeout: the chats stay with the agent.
+    const since = new Date(this.o.clock().getTime() - this.o.settings.agentTimeoutSeconds * 1000);
+    if (await this.o.agents.streamingElsewhere(agentName, this.instanceId, since)) return;
     if (await this.o.agents.get(agentName)) await this.o.agents.setPresence(agentName, 'offline');
     for (const handoff of await this.o.store.activeFor(agentName)) {
       if (!await this.o.store.requeue(handoff.id)) continue;
@@ -662,9 +705,11 @@ export class HandoffService implements ConsoleBackend {
     return snapshot;
   }
 
-  /** Stops the disconnect timers (shutdown). */
+  /** Stops the disconnect timers and the stream renewal (shutdown). */
   close(): void {
     for (const timer of this.disconnectTimers.values()) clearTimeout(timer);
     this.disconnectTimers.clear();
+    clearInterval(this.streamsTimer);
+    this.streamsTimer = undefined;
   }
 }

@@ -263,6 +263,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX agent_login_attempts_name ON agent_login_attempts (name_key, at);
       CREATE INDEX agent_login_attempts_at ON agent_login_attempts (at);`,
   },
+  {
+    version: 10,
+    name: 'agent console streams by instance',
+    sql: `
+      -- Which instance streams an agent's console, renewed while it does: when an instance dies, its
+      -- rows go stale and any other instance puts that agent's chats back in the queue.
+      CREATE TABLE agent_console_streams (
+        agent_name   TEXT NOT NULL,
+        instance_id  TEXT NOT NULL,
+        seen_at      TEXT NOT NULL,
+        PRIMARY KEY (agent_name, instance_id)
+      );`,
+  },
 ];
 
 /** The bot's SQLite file, migrated, behind the interface the stores use (`.raw` for the file itself). */

@@ -228,6 +228,17 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX agent_login_attempts_name ON agent_login_attempts (name_key, at);
       CREATE INDEX agent_login_attempts_at ON agent_login_attempts (at);`,
   },
+  {
+    version: 5,
+    name: 'agent console streams by instance (SQLite migration 10)',
+    sql: `
+      CREATE TABLE agent_console_streams (
+        agent_name   TEXT NOT NULL,
+        instance_id  TEXT NOT NULL,
+        seen_at      TEXT NOT NULL,
+        PRIMARY KEY (agent_name, instance_id)
+      );`,
+  },
 ];
 
 /** Any constant shared by every instance: the lock that makes one of them migrate at a time. */

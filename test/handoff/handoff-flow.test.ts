@@ -178,6 +178,69 @@ describe('handoff: while waiting and once an agent accepts', () => {
   });
 });
 
+describe('handoff: agent consoles across instances', () => {
+  // Two HandoffServices on one database are two instances; the clock is moved by hand and each
+  // instance's renewal (its timer's work) is run by the test, so nothing depends on sleeping.
+  function twoInstances() {
+    let now = Date.parse('2026-11-24T03:00:00Z');
+    const clock = () => new Date(now);
+    const a = newClient('en-US', clock, 'emulator', undefined, { agentTimeoutSeconds: 60 });
+    const b = newClient('en-US', clock, 'emulator', a.db, { agentTimeoutSeconds: 60 });
+    return { a, b, advance: (seconds: number) => (now += seconds * 1000) };
+  }
+
+  it("puts an agent's chats back in the queue when the instance streaming their console dies", async () => {
+    const { a, b, advance } = twoInstances();
+    try {
+      await onlineAgent(a);
+      await turn(a, 'talk to a person');
+      const handoff = await openHandoff(a);
+      a.handoffs.connected('Mina');
+      await a.handoffs.accept(handoff.id, 'Mina');
+      await a.handoffs.renewStreams();
+      // Instance A dies: its disconnect timer never runs, and it stops renewing.
+      a.handoffs.close();
+      advance(59);
+      await b.handoffs.renewStreams();
+      assert.equal((await b.handoffs.get(handoff.id))!.status, 'active', 'within the timeout the chat stays with the agent');
+      advance(2);
+      await b.handoffs.renewStreams();
+      assert.equal((await b.handoffs.get(handoff.id))!.status, 'waiting');
+      assert.equal((await b.agents.get('Mina'))!.presence, 'offline');
+      assert.ok((await b.handoffs.store.transcript(handoff.id)).some((e) => e.text === 'Mina disconnected; back in the queue'));
+      await b.handoffs.renewStreams();
+      assert.equal((await b.handoffs.store.transcript(handoff.id)).filter((e) => /disconnected/.test(e.text)).length, 1, 'handled once');
+    } finally {
+      a.handoffs.close();
+      b.handoffs.close();
+    }
+  });
+
+  it('keeps the chats with an agent whose console comes back on another instance within the timeout', async () => {
+    const { a, b, advance } = twoInstances();
+    try {
+      await onlineAgent(a);
+      await turn(a, 'talk to a person');
+      const handoff = await openHandoff(a);
+      const leaveA = a.handoffs.connected('Mina');
+      await a.handoffs.accept(handoff.id, 'Mina');
+      leaveA();
+      advance(5);
+      b.handoffs.connected('Mina');
+      await b.handoffs.renewStreams();
+      advance(60);
+      await b.handoffs.renewStreams();
+      // A's disconnect timer fires now: the agent is streaming on B.
+      await a.handoffs.agentGone('Mina');
+      assert.equal((await a.handoffs.get(handoff.id))!.status, 'active');
+      assert.equal((await a.agents.get('Mina'))!.presence, 'online');
+    } finally {
+      a.handoffs.close();
+      b.handoffs.close();
+    }
+  });
+});
+
 describe('handoff: the queue card and the model', () => {
   it('shows the Erlang C wait for known inputs and updates the card as the queue moves', async () => {
     // Two agents online, four people joining within the hour, 12-minute handle time.

@@ -194,6 +194,24 @@ function contract(name: string, open: () => Promise<{ db: SqlDatabase; close(): 
       assert.equal(await sessions[1].loginAttempt('Kim'), true);
     });
 
+    it('agent console streams: stale ones are taken once, fresh ones on another instance count', async () => {
+      let now = NOW.getTime();
+      const agents = new AgentStore(db, () => new Date(now));
+      await agents.streaming('instance-a', ['Kim', 'Min']);
+      now += 30_000;
+      await agents.streaming('instance-b', ['Min']);
+      const since = () => new Date(now - 20_000);
+      assert.equal(await agents.streamingElsewhere('Min', 'instance-a', since()), true);
+      assert.equal(await agents.streamingElsewhere('Kim', 'instance-a', since()), false);
+      // Two instances sweeping at once: each vanished agent goes to one of them.
+      const taken = await Promise.all([agents.takeVanished(since()), agents.takeVanished(since())]);
+      assert.deepEqual(taken.flat(), ['Kim']);
+      now += 30_000;
+      await agents.notStreaming('Min', 'instance-b');
+      assert.deepEqual(await agents.takeVanished(since()), ['Min'], "instance A's old record of Min is all that is left");
+      assert.deepEqual(await agents.takeVanished(since()), []);
+    });
+
     it('Direct Line conversations: ordered activities, watermarks and replaced activities', async () => {
       const conversations = new DirectLineConversations(db, clock);
       await conversations.create('dl-1', 'user-1');

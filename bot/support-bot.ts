@@ -23,7 +23,7 @@ import type { HandoffService } from './handoff/handoff-service';
 import type { Logger } from './logger';
 import { ETagConflictError } from './storage/sql-storage';
 import type { OptimisticConversationState } from './storage/optimistic-state';
-import { discardReplies, heldRepliesJson, holdReplies, releaseReplies } from './turn-buffer';
+import { discardReplies, heldReplies, holdReplies, releaseReplies } from './turn-buffer';
 
 export interface SupportBotOptions {
   conversationState: OptimisticConversationState;
@@ -51,15 +51,15 @@ const MAX_EXTENSION_RESULTS = 8;
 /** Message ids remembered per conversation to recognise a redelivery of a completed turn. */
 const PROCESSED_IDS_KEPT = 20;
 /**
- * The replies of the latest messages, to say again when one is delivered again: kept as JSON text in
- * two slots beside the conversation state, written with it, and read only on a redelivery (as part of
- * the state they cost every turn a parse, a comparison and a save of every card node).
+ * The replies of the latest messages, to say again when one is delivered again: kept in two slots
+ * beside the conversation state, written with it, and read only on a redelivery (as part of the
+ * state they cost every turn a parse, a comparison and a save of every card node).
  */
 const REPLY_SLOTS = ['replies/0', 'replies/1'];
 
 interface KeptReplies {
   activityId: string;
-  replies: string;
+  replies: readonly Partial<Activity>[];
 }
 
 /** Runs of one turn when its state save keeps meeting a newer eTag. */
@@ -206,7 +206,7 @@ export class SupportBot extends TeamsActivityHandler {
         if (holding) {
           const slot = ((await this.replySlot.get(context, 0)) + 1) % REPLY_SLOTS.length;
           await this.replySlot.set(context, slot);
-          this.options.conversationState.writeBeside(context, REPLY_SLOTS[slot], { activityId: id, replies: heldRepliesJson(context) } satisfies KeptReplies);
+          this.options.conversationState.writeBeside(context, REPLY_SLOTS[slot], { activityId: id, replies: heldReplies(context) } satisfies KeptReplies);
           await this.legacyReplies.delete(context);
         }
       }
@@ -232,7 +232,7 @@ export class SupportBot extends TeamsActivityHandler {
   private async keptReplies(context: TurnContext, id: string): Promise<Partial<Activity>[]> {
     const slots = Object.values(await this.options.conversationState.readBeside(context, REPLY_SLOTS)) as Partial<KeptReplies>[];
     const kept = slots.find((slot) => slot.activityId === id);
-    if (typeof kept?.replies === 'string') return JSON.parse(kept.replies) as Partial<Activity>[];
+    if (Array.isArray(kept?.replies)) return kept.replies;
     return (await this.legacyReplies.get(context, {}))[id] ?? [];
   }
 

@@ -47,9 +47,9 @@ export function holdReplies(context: TurnContext): boolean {
   return true;
 }
 
-/** The replies held so far as JSON text, e.g. to store them with the state that produced them. */
-export function heldRepliesJson(context: TurnContext): string {
-  return JSON.stringify(bufferOf(context)?.held ?? []);
+/** The replies held so far, e.g. to store them with the state that produced them (not to be changed). */
+export function heldReplies(context: TurnContext): readonly Partial<Activity>[] {
+  return [...(bufferOf(context)?.held ?? [])];
 }
 
 /** Forgets what this attempt said: it will not be sent. */

@@ -17,6 +17,7 @@ import type { PostgresSql } from '../../bot/storage/sql';
 import { AgentStore } from '../../bot/agents/agents';
 
 const PASSWORD = 'a long console password';
+const AGENT_TIMEOUT_SECONDS = 5;
 
 /** Alternates whole requests between the instances; counts who served what. */
 class RoundRobin {
@@ -76,6 +77,8 @@ describe('two instances on one PostgreSQL', function () {
       SEED_DEMO: 'true',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // Short, so the test of a killed instance waits seconds, not a minute.
+      HANDOFF_AGENT_TIMEOUT_SECONDS: String(AGENT_TIMEOUT_SECONDS),
     };
     for (let i = 0; i < 2; i++) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `scale-${i}-`));
@@ -257,5 +260,36 @@ describe('two instances on one PostgreSQL', function () {
     const retries = bots.map((bot) => (bot.process.output().match(/turn\.retry/g) ?? []).length);
     console.log(`      eTag conflicts retried: ${retries.join(' + ')} over ${sent.length} turns`);
     assert.ok(retries[0] + retries[1] > 0, 'the instances did meet each other\'s writes');
+  });
+  // Last: it kills instance B.
+  it("puts an agent's chats back in the queue when the instance streaming their console is killed", async () => {
+    const [a, b] = bots.map((bot) => bot.url);
+    const jun = await signIn(b, 'Jun');
+    const stream = http.get(`${b}/agent/api/events`, { headers: { cookie: jun.cookie } }, (res) => res.resume());
+    try {
+      await say('vanish-1', 'talk to a person', a);
+      const waiting = async () => db.get<{ id: string; status: string; agent_name: string | null }>("SELECT id, status, agent_name FROM handoffs WHERE conversation_key = 'emulator|vanish-1'");
+      const { id } = (await waiting())!;
+      const accepted = await postJson(`${b}/agent/api/handoffs/${id}/accept`, {}, { cookie: jun.cookie, 'x-csrf-token': jun.csrf });
+      assert.equal(accepted.status, 200, accepted.body);
+      assert.deepEqual(await waiting(), { id, status: 'active', agent_name: 'Jun' });
+      assert.ok(await db.get("SELECT 1 AS yes FROM agent_console_streams WHERE agent_name = 'Jun'"), 'B recorded the stream it serves');
+
+      // B dies with Jun's console on it: no disconnect timer will ever run there.
+      bots[1].process.child.kill('SIGKILL');
+      await bots[1].process.exited;
+      const killed = Date.now();
+      const deadline = killed + (AGENT_TIMEOUT_SECONDS + 10) * 1000;
+      while ((await waiting())!.status !== 'waiting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const seconds = (Date.now() - killed) / 1000;
+      assert.equal((await waiting())!.status, 'waiting', 'instance A put the chat back in the queue');
+      console.log(`      back in the queue ${seconds.toFixed(1)} s after the kill (timeout ${AGENT_TIMEOUT_SECONDS} s)`);
+      assert.ok(seconds >= AGENT_TIMEOUT_SECONDS - 1.5, 'not before the timeout, give or take one renewal');
+      const told = connector.activities('vanish-1').map(readable).join('\n');
+      assert.match(told, /Jun got disconnected/);
+      assert.equal((await db.get<{ presence: string }>("SELECT presence FROM agents WHERE name = 'Jun'"))!.presence, 'offline');
+    } finally {
+      stream.destroy();
+    }
   });
 });

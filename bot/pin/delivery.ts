@@ -22,10 +22,10 @@ export interface CodeMessage {
 export interface PinDelivery {
   send(message: CodeMessage): Promise<void>;
   /**
-   * Whether the send named `sendId` already went out, when the channel can tell (the outbox can; SMTP
-   * cannot, so after a crash between the server's acceptance and our record a second code may go).
+   * Whether the send named `sendId` already went out: the outbox can tell; an SMTP server cannot be
+   * asked, so for mail sent over SMTP the answer is undefined.
    */
-  delivered?(sendId: string): Promise<boolean>;
+  delivered?(sendId: string): Promise<boolean | undefined>;
 }
 
 /** An SMS gateway; none ships, so texts go to the outbox until one is plugged in here. */
@@ -65,8 +65,11 @@ export function createDelivery(options: DeliveryOptions): PinDelivery {
   const fileMail = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async delivered(sendId) {
-      if (smtp || !SEND_ID.test(sendId) || !fs.existsSync(outbox)) return false;
-      return fs.readdirSync(outbox).some((f) => f.endsWith(`-${sendId}.eml`) || f.endsWith(`-${sendId}.sms.txt`));
+      if (!SEND_ID.test(sendId)) return false;
+      const files = fs.existsSync(outbox) ? fs.readdirSync(outbox) : [];
+      // Texts always go to the outbox; mail does unless a server takes it.
+      if (files.some((f) => f.endsWith(`-${sendId}.sms.txt`) || (!smtp && f.endsWith(`-${sendId}.eml`)))) return true;
+      return smtp ? undefined : false;
     },
     async send(message) {
       const { subject, body, sms } = texts(message);

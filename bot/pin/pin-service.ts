@@ -109,9 +109,11 @@ export class PinService {
     const windowStart = new Date(now.getTime() - this.settings.sendWindowMinutes * 60_000).toISOString();
     const deliverable = Boolean(org && destination.real);
     const sendId = key('send', request.activityKey).slice(0, 24);
-    // Recorded by a process that died while sending: if its message did go out, that send stands.
+    // Recorded by another process (one that died while sending, or another instance sending now): if
+    // its message did go out, that send stands.
     const unfinished = await this.db.get<{ delivered_at: string | null; claimed_by: string | null }>('SELECT delivered_at, claimed_by FROM pin_sends WHERE activity_key = ?', [request.activityKey]);
-    if (unfinished && !unfinished.delivered_at && unfinished.claimed_by !== this.instanceId && (await this.delivery.delivered?.(sendId))) {
+    const wentOut = unfinished && !unfinished.delivered_at && unfinished.claimed_by !== this.instanceId ? await this.delivery.delivered?.(sendId) : undefined;
+    if (wentOut === true) {
       await this.db.run('UPDATE pin_sends SET delivered_at = ? WHERE activity_key = ? AND delivered_at IS NULL', [now.toISOString(), request.activityKey]);
       return { outcome: 'sent', destination: destination.masked };
     }
@@ -120,7 +122,11 @@ export class PinService {
       // Delivered, or being delivered by this process right now: nothing more to send.
       if (seen && (seen.delivered_at || seen.claimed_by === this.instanceId)) return 'duplicate';
       if (seen) {
-        // Recorded by a process that died before the message went out: send it now (with a new code).
+        // Another process's send. Only when its message is known not to have gone out (the outbox
+        // has no file for it) is it sent now, with a new code. Over SMTP nobody can tell, and another
+        // instance may be handing it over right now: one code per activity comes first, and the user
+        // can ask for another.
+        if (wentOut !== false) return 'duplicate';
         await tx.run('UPDATE pin_sends SET claimed_by = ? WHERE activity_key = ?', [this.instanceId, request.activityKey]);
       } else {
         const { n } = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM pin_sends WHERE limit_key = ? AND sent_at > ?', [limitKey, windowStart]))!;

@@ -97,18 +97,22 @@ export class AgentSessions {
     return this.db.transaction(async (tx) => {
       await tx.run('DELETE FROM agent_login_attempts WHERE at <= ?', [this.windowStart()]);
       if ((await this.recentFailures(tx, name)) >= LOGIN_FAILURES) return false;
-      await tx.run('INSERT INTO agent_login_attempts (name_key, at) VALUES (?, ?)', [nameKey(name), this.clock().toISOString()]);
+      await this.recordFailure(tx, name);
       return true;
     });
   }
 
   async loginFailed(name: string): Promise<void> {
-    await this.db.run('INSERT INTO agent_login_attempts (name_key, at) VALUES (?, ?)', [nameKey(name), this.clock().toISOString()]);
+    await this.recordFailure(this.db, name);
   }
 
   /** A right password forgets the name's failures. */
   async loginSucceeded(name: string): Promise<void> {
     await this.db.run('DELETE FROM agent_login_attempts WHERE name_key = ?', [nameKey(name)]);
+  }
+
+  private async recordFailure(session: Pick<SqlDatabase, 'run'>, name: string): Promise<void> {
+    await session.run('INSERT INTO agent_login_attempts (name_key, at) VALUES (?, ?)', [nameKey(name), this.clock().toISOString()]);
   }
 
   private windowStart(): string {

@@ -577,8 +577,7 @@ export class HandoffService implements ConsoleBackend {
   async renewStreams(): Promise<void> {
     const here = [...this.connections].filter(([, open]) => open > 0).map(([name]) => name);
     if (here.length) await this.o.agents.streaming(this.instanceId, here);
-    const since = new Date(this.o.clock().getTime() - this.o.settings.agentTimeoutSeconds * 1000);
-    for (const name of await this.o.agents.takeVanished(since)) {
+    for (const name of await this.o.agents.takeVanished(this.streamsStaleBefore())) {
       // Streamed or waiting out its timer here: this instance handles it itself.
       if ((this.connections.get(name) ?? 0) > 0 || this.disconnectTimers.has(name)) continue;
       this.o.logger.info({ event: 'agent.vanished', agent: name }, "the instance streaming an agent's console stopped; their chats go back to the queue");
@@ -614,6 +613,11 @@ export class HandoffService implements ConsoleBackend {
     };
   }
 
+  /** A console stream last renewed before this is gone: its agent has been away the whole timeout. */
+  private streamsStaleBefore(): Date {
+    return new Date(this.o.clock().getTime() - this.o.settings.agentTimeoutSeconds * 1000);
+  }
+
   private recordStream(agentName: string): void {
     this.o.agents.streaming(this.instanceId, [agentName]).catch((err: unknown) => this.o.logger.warn({ err, agent: agentName }, 'could not record the console stream'));
   }
@@ -624,8 +628,7 @@ export class HandoffService implements ConsoleBackend {
     if ((this.connections.get(agentName) ?? 0) > 0) return;
     await this.o.agents.notStreaming(agentName, this.instanceId);
     // The console came back on another instance within the timeout: the chats stay with the agent.
-    const since = new Date(this.o.clock().getTime() - this.o.settings.agentTimeoutSeconds * 1000);
-    if (await this.o.agents.streamingElsewhere(agentName, this.instanceId, since)) return;
+    if (await this.o.agents.streamingElsewhere(agentName, this.instanceId, this.streamsStaleBefore())) return;
     if (await this.o.agents.get(agentName)) await this.o.agents.setPresence(agentName, 'offline');
     for (const handoff of await this.o.store.activeFor(agentName)) {
       if (!await this.o.store.requeue(handoff.id)) continue;

@@ -8,12 +8,7 @@
 // is the one written, so a turn serialises its state once. State that reaches SqlStorage is plain
 // JSON anyway.
 import { ConversationState, StoreItem, TurnContext } from 'botbuilder';
-import { documentTextAsRead, NEW_ITEM_ETAG, writeWithDocumentText } from './sql-storage';
-
-function documentText(state: Record<string, unknown>): string {
-  const { eTag: _eTag, ...document } = state;
-  return JSON.stringify(document);
-}
+import { documentText, documentTextAsRead, NEW_ITEM_ETAG, writeWithDocumentText } from './sql-storage';
 
 interface Cached {
   state?: Record<string, unknown> & { eTag?: string };
@@ -43,7 +38,7 @@ export class OptimisticConversationState extends ConversationState {
   async readBeside(context: TurnContext, names: string[]): Promise<Record<string, StoreItem>> {
     const key = await this.storageKey(context);
     const items = await this.storage.read(names.map((name) => `${key}/${name}`));
-    return Object.fromEntries(names.filter((name) => items[`${key}/${name}`]).map((name) => [name, items[`${key}/${name}`]]));
+    return Object.fromEntries(names.map((name) => [name, items[`${key}/${name}`]]).filter(([, item]) => item));
   }
 
   /** BotState's own turn cache entry; its private key is read through the base class. */

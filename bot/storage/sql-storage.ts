@@ -31,7 +31,8 @@ export function writeWithDocumentText<T extends object>(item: T, text: string): 
   return item;
 }
 
-function documentJson(item: unknown): string {
+/** An item's document as stored: its JSON without the eTag. */
+export function documentText(item: unknown): string {
   const { eTag: _ignored, ...document } = (item ?? {}) as Record<string, unknown>;
   return JSON.stringify(document);
 }
@@ -59,10 +60,10 @@ export class SqlStorage implements Storage {
     if (entries.length === 0) return;
     // Taken now, used once: a failed write must not leave text behind for a later, changed item.
     const texts = entries.map(([, item]) => {
-      if (!item || typeof item !== 'object') return documentJson(item);
+      if (!item || typeof item !== 'object') return documentText(item);
       const given = textsToWrite.get(item);
       textsToWrite.delete(item);
-      return given ?? documentJson(item);
+      return given ?? documentText(item);
     });
     const written = await this.db.transaction(async (tx) => {
       const now = new Date().toISOString();

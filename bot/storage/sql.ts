@@ -48,6 +48,11 @@ function sessionCheck(): AsyncLocalStorage<true> | undefined {
 
 const OUTSIDE_SESSION = 'a statement outside the transaction session, inside the transaction';
 
+/** Runs a transaction's work marked as inside it, when the check is on. */
+function markedInside<T>(check: AsyncLocalStorage<true> | undefined, work: () => Promise<T>): Promise<T> {
+  return check ? check.run(true, work) : work();
+}
+
 /** A unique or primary key refused a row. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
@@ -217,13 +222,9 @@ export class SqliteSql implements SqlDatabase {
     return this.turns.pending ? this.exclusive(() => this.grouped.run(sql, params)) : this.grouped.run(sql, params);
   }
 
-  private checked<T>(work: () => Promise<T>): Promise<T> {
-    return this.inside ? this.inside.run(true, work) : work();
-  }
-
   async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
     const { result, committed } = await this.exclusive(() =>
-      this.checked(async () => {
+      markedInside(this.inside, async () => {
         const batch = this.openGroup();
         this.raw.exec('SAVEPOINT work');
         this.turns.inTransaction = true;
@@ -337,7 +338,7 @@ export class PostgresSql implements SqlDatabase {
         // SERIALIZABLE: the same all-or-one-at-a-time outcome as SQLite's single writer, across instances.
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         try {
-          const result = await (this.inside ? this.inside.run(true, () => work(this.session(client))) : work(this.session(client)));
+          const result = await markedInside(this.inside, () => work(this.session(client)));
           await client.query('COMMIT');
           return result;
         } catch (error) {

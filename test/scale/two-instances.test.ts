@@ -285,8 +285,10 @@ describe('two instances on one PostgreSQL', function () {
       assert.equal((await waiting())!.status, 'waiting', 'instance A put the chat back in the queue');
       console.log(`      back in the queue ${seconds.toFixed(1)} s after the kill (timeout ${AGENT_TIMEOUT_SECONDS} s)`);
       assert.ok(seconds >= AGENT_TIMEOUT_SECONDS - 1.5, 'not before the timeout, give or take one renewal');
-      const told = connector.activities('vanish-1').map(readable).join('\n');
-      assert.match(told, /Jun got disconnected/);
+      // The user hears of it in a proactive message sent after the chat is back in the queue.
+      const told = () => connector.activities('vanish-1').map(readable).join('\n');
+      while (!/Jun got disconnected/.test(told()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(told(), /Jun got disconnected/);
       assert.equal((await db.get<{ presence: string }>("SELECT presence FROM agents WHERE name = 'Jun'"))!.presence, 'offline');
     } finally {
       stream.destroy();

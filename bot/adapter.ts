@@ -15,6 +15,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { localeOf, t } from '../knowledge/i18n';
 import { withConnectorRetry } from './connector-retry';
+import { useDirectSends } from './direct-sends';
 import { WrappingBotFrameworkAuthentication } from './wrapping-authentication';
 import { botTokenErrorIn, TokenTimeoutCredentialsFactory } from './token-timeout';
 import { IssuerTrimmingAuthentication } from './emulator-issuers';
@@ -68,7 +69,7 @@ class ReusingConnectorFactory extends ConnectorFactory {
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.cache.get(`${this.appId}\n${serviceUrl}\n${audience ?? ''}`, () => this.inner.create(serviceUrl, audience));
+    return this.cache.get(`${this.appId}\n${serviceUrl}\n${audience ?? ''}`, async () => useDirectSends(await this.inner.create(serviceUrl, audience)));
   }
 }
 
@@ -80,6 +81,7 @@ class ReusingConnectorFactory extends ConnectorFactory {
  * service URL and audience, as botbuilder's older BotFrameworkAdapter did. Replies already travel
  * over the pipeline's shared keep-alive agent; what this removes is the construction per turn.
  * Wrap it outermost, so anything another wrapper adds to a client (a retry policy) is added once.
+ * Each kept client sends replies without core-client's operation machinery (direct-sends.ts).
  */
 export class ReusingBotFrameworkAuthentication extends WrappingBotFrameworkAuthentication {
   private readonly connectors = new ClientCache<ConnectorClient>(MAX_CACHED_CLIENTS);

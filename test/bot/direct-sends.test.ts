@@ -2,7 +2,6 @@
 // headers on the wire, the same answers and errors, and the same retry policy in between.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createSerializer } from '@azure/core-client';
 import type { Mapper } from '@azure/core-client';
@@ -11,6 +10,7 @@ import { ConnectorClient } from 'botframework-connector';
 import * as Mappers from 'botframework-connector/lib/connectorApi/models/mappers';
 import { compiledActivityBody, serializeActivity, useDirectSends } from '../../bot/direct-sends';
 import { useConnectorRetry } from '../../bot/connector-retry';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 
 interface Seen {
   method: string;
@@ -51,14 +51,12 @@ class RecordingChannel {
     });
   });
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Activity, ConversationReference, InvokeResponse } from 'botbuilder';
 import { MemoryStorage, UserState } from 'botbuilder';
 import { createAdapter, SupportAdapter } from '../../bot/adapter';
@@ -29,6 +28,7 @@ import { sendWelcome } from '../../dialogs/welcome';
 import type { ConversationMemory } from '../../dialogs/memory';
 import { handoffService, helpServices, identityServices, knowledge, requestServices } from '../support/dialog-harness';
 import { OptimisticConversationState } from '../../bot/storage/optimistic-state';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 
 const TENANT = '00000000-0000-4000-8000-00000000c0de';
 const TEAM = '19:team-general@thread.tacv2';
@@ -81,14 +81,12 @@ class TeamsConnector {
     });
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 
   posts(conversation: string): Partial<Activity>[] {

@@ -3,7 +3,6 @@
 // instance each on purpose, and nothing may depend on which instance took a request.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { RunningPostgres, startPostgres } from '../support/postgres';
 import { openPostgres } from '../../bot/storage/postgres';
 import type { PostgresSql } from '../../bot/storage/sql';
 import { AgentStore } from '../../bot/agents/agents';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 
 const PASSWORD = 'a long console password';
 const AGENT_TIMEOUT_SECONDS = 5;
@@ -39,14 +39,12 @@ class RoundRobin {
     });
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 

@@ -76,24 +76,59 @@ function inWindow(window: HoursWindow, weekday: number, minute: number): boolean
   return (window.days.includes(weekday) && minute >= open) || (window.days.includes(yesterday) && minute < close);
 }
 
+/** A zone's weekday and minute of the day for one UTC minute: every turn asks, and luxon's zone maths is costly. */
+const localMinuteByZone = new Map<string, { utcMinute: number; weekday: number; minute: number }>();
+
+function localMinute(instant: Date, zone: string | undefined): { weekday: number; minute: number } {
+  const utcMinute = Math.floor(instant.getTime() / 60_000);
+  const key = zone ?? '';
+  const known = localMinuteByZone.get(key);
+  if (known?.utcMinute === utcMinute) return known;
+  const local = DateTime.fromJSDate(instant, { zone });
+  const entry = { utcMinute, weekday: local.weekday, minute: local.hour * 60 + local.minute };
+  // Zones come from the directory and the viewers' time zones, a bounded set; stay safe anyway.
+  if (localMinuteByZone.size > 1000) localMinuteByZone.clear();
+  localMinuteByZone.set(key, entry);
+  return entry;
+}
+
 /** true/false, or null when the source gives no exact times (business hours only). */
 export function isOpenAt(hours: Hours, instant: Date, viewerZone?: string): boolean | null {
   if (hours.kind === 'always') return true;
   if (hours.kind === 'businessHours') return null;
-  const local = DateTime.fromJSDate(instant, { zone: effectiveZone(hours, viewerZone) });
-  const minute = local.hour * 60 + local.minute;
-  return hours.windows.some((w) => inWindow(w, local.weekday, minute));
+  const { weekday, minute } = localMinute(instant, effectiveZone(hours, viewerZone));
+  return hours.windows.some((w) => inWindow(w, weekday, minute));
 }
+
+/**
+ * Per hours and zone, the last answer and the instant it was worked out from. The next opening
+ * after any instant from then until that opening is the same one, so most turns skip the search.
+ */
+const nextOpenings = new WeakMap<Hours, Map<string, { from: number; next: number }>>();
 
 /** The next instant the line opens after `instant`, or null if it never closes or has no exact times. */
 export function nextOpening(hours: Hours, instant: Date, viewerZone?: string): Date | null {
   if (hours.kind !== 'weekly') return null;
   const zone = effectiveZone(hours, viewerZone)!;
+  const at = instant.getTime();
+  let byZone = nextOpenings.get(hours);
+  const known = byZone?.get(zone);
+  if (known && at >= known.from && at < known.next) return new Date(known.next);
+  const found = searchNextOpening(hours.windows, zone, instant);
+  if (found) {
+    if (!byZone) nextOpenings.set(hours, (byZone = new Map()));
+    if (byZone.size > 100) byZone.clear();
+    byZone.set(zone, { from: at, next: found.getTime() });
+  }
+  return found;
+}
+
+function searchNextOpening(windows: HoursWindow[], zone: string, instant: Date): Date | null {
   const start = DateTime.fromJSDate(instant, { zone });
   let best: DateTime | null = null;
   for (let offset = 0; offset <= 8; offset++) {
     const day = start.plus({ days: offset }).startOf('day');
-    for (const w of hours.windows) {
+    for (const w of windows) {
       if (!w.days.includes(day.weekday)) continue;
       const open = minutesOf(w.open);
       const candidate = day.set({ hour: Math.floor(open / 60), minute: open % 60 });

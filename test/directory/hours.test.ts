@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { formatDays, formatHours, formatInstant, Hours, isOpenAt, nextOpening, zoneLabel } from '../../knowledge/directory';
 
 const weekdays = (timeZone: string, open: string, close: string, days = [1, 2, 3, 4, 5]): Hours => ({ kind: 'weekly', timeZone, windows: [{ days, open, close }] });
@@ -78,4 +80,58 @@ describe('hours maths', () => {
     // The Netherlands keeps Europe/Brussels time: the entry's own country names it, not a guess.
     assert.equal(formatHours(weekdays('Europe/Brussels', '09:00', '17:00'), 'ko', { placeName: '네덜란드' }).team, '월–금 오전 9시–오후 5시 (네덜란드 시간)');
   });
+
+  describe('remembered answers (kept per zone and minute, and until the next opening)', () => {
+    const zones = ['Australia/Sydney', 'Europe/Berlin', 'Asia/Shanghai', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const window = fc.record({ days: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }), open: hhmm, close: hhmm });
+    const hoursArbitrary = fc.record({ kind: fc.constant('weekly' as const), timeZone: fc.constantFrom(...zones), windows: fc.array(window, { minLength: 1, maxLength: 3 }) });
+    // Instants around the 2026 daylight-saving changes, in any order, often minutes apart.
+    const instant = fc.integer({ min: Date.parse('2026-03-20T00:00:00Z'), max: Date.parse('2026-11-10T00:00:00Z') });
+    const walk = fc.tuple(instant, fc.array(fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), { maxLength: 12 }));
+
+    /** Worked out afresh, without anything remembered. */
+    function expectedOpen(hours: Hours & { kind: 'weekly' }, when: Date): boolean {
+      const local = DateTime.fromJSDate(when, { zone: hours.timeZone });
+      const minute = local.hour * 60 + local.minute;
+      const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
+      return hours.windows.some((w) => {
+        const open = minutes(w.open);
+        const close = minutes(w.close);
+        if (close > open) return w.days.includes(local.weekday) && minute >= open && minute < close;
+        const yesterday = local.weekday === 1 ? 7 : local.weekday - 1;
+        return (w.days.includes(local.weekday) && minute >= open) || (w.days.includes(yesterday) && minute < close);
+      });
+    }
+    function expectedNext(hours: Hours & { kind: 'weekly' }, when: Date): number | undefined {
+      const start = DateTime.fromJSDate(when, { zone: hours.timeZone });
+      const found: number[] = [];
+      for (let d = 0; d <= 8; d++) {
+        const day = start.plus({ days: d }).startOf('day');
+        for (const w of hours.windows) {
+          if (!w.days.includes(day.weekday)) continue;
+          const candidate = day.set({ hour: Number(w.open.slice(0, 2)), minute: Number(w.open.slice(3)) });
+          if (candidate > start) found.push(candidate.toMillis());
+        }
+        if (found.length) break;
+      }
+      return found.length ? Math.min(...found) : undefined;
+    }
+
+    it('match a fresh computation at every step of a walk through time', () => {
+      fc.assert(
+        fc.property(hoursArbitrary, walk, (hours, [first, steps]) => {
+          let t = first;
+          for (const step of [0, ...steps, 1, 59_999, 60_000]) {
+            t += step;
+            const when = new Date(t);
+            assert.equal(isOpenAt(hours, when), expectedOpen(hours, when), `open at ${when.toISOString()}`);
+            assert.equal(nextOpening(hours, when)?.getTime(), expectedNext(hours, when), `next after ${when.toISOString()}`);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
 });
+

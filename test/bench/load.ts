@@ -18,7 +18,8 @@
 // reached the connector during the turn.
 //
 // Options: --duration S (10) --warmup S (3) --concurrency 50,200 --targets floor,stock,bot
-//          --conversations 10000 (0 skips the stored-conversations run) --runs 1 --profile (bot only,
+//          --conversations 10000 (0 skips the stored-conversations run) --runs 1 (more runs: each one
+//          starts every target in turn again, and the ratios are printed per run too) --profile (bot only,
 //          50 connections, node --cpu-prof into test-output/) --compiled (run dist/bot/index.js, as npm start
 //          does; `npm run bench:load` builds first and passes it) --node-flags="..." (the bot's node flags;
 //          by default those of package.json's start script, the heap limits)
@@ -584,9 +585,13 @@ async function main() {
   }
 
   const results: LoadResult[] = [];
+  const runOf = new Map<LoadResult, number>();
   const checked = new Set<TargetKind>();
+  /** bot / stock within each run: the machine's speed drifts over minutes, so pairs taken close together say more. */
+  const pairs: { connections: number; turns: number; cpu: number }[] = [];
   for (let run = 1; run <= OPTIONS.runs; run++) {
     for (const connections of OPTIONS.concurrency) {
+      const inRun = (kind: TargetKind) => results.find((r) => r.kind === kind && r.connections === connections && runOf.get(r) === run);
       for (const kind of OPTIONS.targets) {
         const target = await startTarget(kind, kind, kind === 'bot' ? { dataDir: newDataDir() } : {});
         try {
@@ -597,11 +602,14 @@ async function main() {
           }
           const result = await load(target, capture, connections, `${kind}-${connections}-${run}`);
           results.push(result);
+          runOf.set(result, run);
           console.log(`  ${kind} at ${connections} connections: ${fmt(result.turnsPerSecond)} turns/s, p99 ${fmt(result.p99, 2)} ms, ${result.errors} errors${result.errors ? ` ${JSON.stringify(result.errorKinds)}` : ''}, peak RSS ${fmt(result.hwm, 0)} MB, ${result.outbound.calls} connector calls over ${result.outbound.connections} connections, warm-up ${fmt(result.warmupSeconds)} s`);
         } finally {
           await target.stop();
         }
       }
+      const [stock, bot] = [inRun('stock'), inRun('bot')];
+      if (stock && bot) pairs.push({ connections, turns: bot.turnsPerSecond / stock.turnsPerSecond, cpu: stock.cpuMsPerTurn / bot.cpuMsPerTurn });
     }
   }
 
@@ -639,6 +647,8 @@ async function main() {
     const [f, s, b] = (['floor', 'stock', 'bot'] as const).map((k) => mean(k, c, (r) => r.turnsPerSecond));
     const [fc, sc, bc] = (['floor', 'stock', 'bot'] as const).map((k) => mean(k, c, (r) => r.cpuMsPerTurn));
     console.log(`  ${String(c).padStart(4)} connections: bot / stock x${fmt(b / s, 2)} (x${fmt(sc / bc, 2)})   bot / floor x${fmt(b / f, 2)} (x${fmt(fc / bc, 2)})   stock / floor x${fmt(s / f, 2)} (x${fmt(fc / sc, 2)})`);
+    const paired = pairs.filter((p) => p.connections === c);
+    if (paired.length > 1) console.log(`       bot / stock in each run: ${paired.map((p) => `x${fmt(p.turns, 2)} (x${fmt(p.cpu, 2)})`).join(', ')}`);
   }
 
   const c0 = OPTIONS.concurrency[0];

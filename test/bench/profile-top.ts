@@ -1,8 +1,10 @@
 // Prints the top self-time entries of a V8 .cpuprofile (node --cpu-prof), grouped by function and
 // location, plus the same grouped by package (or our own top-level folder).
-// Usage: npx tsx test/bench/profile-top.ts FILE.cpuprofile [N=25] [--skip SECONDS] [--inclusive]
+// Usage: npx tsx test/bench/profile-top.ts FILE.cpuprofile [N=25] [--skip SECONDS] [--inclusive] [--by-ours]
 //   --skip: leave out the first SECONDS of samples (process start-up and warm-up);
-//   --inclusive: also list functions by total time (self plus callees, each counted once per stack).
+//   --inclusive: also list functions by total time (self plus callees, each counted once per stack);
+//   --by-ours: also give each sample to the nearest file of ours on its stack (dist/ or sources), so a
+//              library's time counts where our code called it; "(none of ours)" is the rest.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +29,7 @@ const named = (name: string) => {
 };
 const skipSeconds = Number(named('skip') ?? 0);
 const inclusive = args.includes('--inclusive');
+const byOurs = args.includes('--by-ours');
 const [file, topText] = args.filter((a) => !a.startsWith('--'));
 if (!file) {
   console.error('usage: profile-top.ts FILE.cpuprofile [N] [--skip SECONDS] [--inclusive]');
@@ -104,11 +107,11 @@ const print = (title: string, entries: Map<string, number>, n: number) => {
 console.log(`${file}: ${((profile.endTime - sampledFrom) / 1e6).toFixed(1)} s profiled${skipSeconds ? ` (after the first ${skipSeconds} s)` : ''}, ${(total / 1000).toFixed(0)} ms sampled, ${((idle / Math.max(1, total)) * 100).toFixed(1)}% idle`);
 print(`\ntop ${top} functions by self time`, byFunction, top);
 print('\nby package / folder', byGroup, 15);
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 if (inclusive) {
   // Total time: a node's self time counts for every distinct function on its stack.
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   for (const [id, micros] of selfMicros) {
     const seen = new Set<string>();
@@ -116,4 +119,27 @@ if (inclusive) {
     for (const key of seen) totals.set(key, (totals.get(key) ?? 0) + micros);
   }
   print(`\ntop ${top} functions by total time (self + callees)`, totals, top);
+}
+if (byOurs) {
+  const ours = (url: string) => {
+    const plain = url.replace(/^file:\/\//, '');
+    return plain.startsWith(root) && !plain.includes('/node_modules/') ? path.relative(root, plain) : undefined;
+  };
+  const byFile = new Map<string, number>();
+  const byFolder = new Map<string, number>();
+  for (const [id, micros] of selfMicros) {
+    let owner = '(none of ours)';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const file = ours(nodes.get(at)!.callFrame.url);
+      if (file) {
+        owner = file;
+        break;
+      }
+    }
+    byFile.set(owner, (byFile.get(owner) ?? 0) + micros);
+    const folder = owner.startsWith('(') ? owner : path.dirname(owner);
+    byFolder.set(folder, (byFolder.get(folder) ?? 0) + micros);
+  }
+  print(`\ntop ${top} files of ours, with the library time they called (nearest file of ours on the stack)`, byFile, top);
+  print('\nthe same by folder', byFolder, top);
 }

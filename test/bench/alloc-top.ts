@@ -1,0 +1,75 @@
+// Reads a sampling heap profile (test/bench/alloc-sampler.ts) and prints the bytes allocated by
+// function, by package, and by the nearest file of ours on the allocating stack.
+// Usage: npx tsx test/bench/alloc-top.ts FILE.heapprofile [N=25] [--turns T] (T: turns in the window, for bytes per turn)
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface SampleNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children?: SampleNode[];
+}
+
+const args = process.argv.slice(2);
+const turnsAt = args.indexOf('--turns');
+const turns = turnsAt >= 0 ? Number(args.splice(turnsAt, 2)[1]) : undefined;
+const [file, topText] = args;
+if (!file) {
+  console.error('usage: alloc-top.ts FILE.heapprofile [N] [--turns T]');
+  process.exit(2);
+}
+const top = Number(topText ?? 25);
+const root = path.resolve(__dirname, '..', '..');
+const head = (JSON.parse(fs.readFileSync(file, 'utf8')) as { head: SampleNode }).head;
+
+const plain = (url: string) => url.replace(/^file:\/\//, '');
+function packageOf(url: string): string {
+  if (!url) return '(native)';
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  const p = plain(url);
+  const nm = p.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = p.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  return p.startsWith(root) ? `ours: ${path.dirname(path.relative(root, p))}` : p;
+}
+const oursFile = (url: string) => {
+  const p = plain(url);
+  return p.startsWith(root) && !p.includes('/node_modules/') ? path.relative(root, p) : undefined;
+};
+
+const byFunction = new Map<string, number>();
+const byPackage = new Map<string, number>();
+const byOurs = new Map<string, number>();
+let total = 0;
+const add = (map: Map<string, number>, key: string, bytes: number) => map.set(key, (map.get(key) ?? 0) + bytes);
+
+function walk(node: SampleNode, stack: SampleNode[]): void {
+  stack.push(node);
+  if (node.selfSize) {
+    total += node.selfSize;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${plain(url).includes('node_modules/') ? plain(url).slice(plain(url).lastIndexOf('node_modules/') + 13) : path.relative(root, plain(url)) || url}:${lineNumber + 1}` : '(native)';
+    add(byFunction, `${functionName || '(anonymous)'}  ${where}`, node.selfSize);
+    // Native allocations (Map, split, JSON) belong to the nearest JavaScript caller's package.
+    const caller = [...stack].reverse().find((n) => n.callFrame.url);
+    add(byPackage, caller ? packageOf(caller.callFrame.url) : '(native only)', node.selfSize);
+    const ours = [...stack].reverse().map((n) => oursFile(n.callFrame.url)).find(Boolean);
+    add(byOurs, ours ?? '(none of ours)', node.selfSize);
+  }
+  for (const child of node.children ?? []) walk(child, stack);
+  stack.pop();
+}
+walk(head, []);
+
+const print = (title: string, map: Map<string, number>) => {
+  console.log(`\n${title}`);
+  for (const [key, bytes] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${(bytes / 1e6).toFixed(1).padStart(9)} MB ${((bytes / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  }
+};
+console.log(`${file}: ${(total / 1e6).toFixed(0)} MB sampled${turns ? `, ${((total / turns) / 1e6).toFixed(3)} MB per turn over ${turns} turns` : ''}`);
+print('by allocating function', byFunction);
+print('by package (native allocations go to their JavaScript caller)', byPackage);
+print('by nearest file of ours on the stack', byOurs);

@@ -224,6 +224,15 @@ describe('direct sends', () => {
       assert.equal(sent.id, 'reply-1');
     });
 
+    it('keeps the policy on an ambiguous failure: a reset after the body was sent is not sent again', async () => {
+      channel.script = [(res) => res.socket?.resetAndDestroy()];
+      const client = useDirectSends(useConnectorRetry(clientFor(base), { baseDelayMs: 1 }));
+      await assert.rejects(client.conversations.replyToActivity('c', 'r', card as Activity), (err: { code?: string }) => err.code === 'ECONNRESET');
+      // Let a (wrong) second attempt arrive before counting.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(channel.seen.length, 1);
+    });
+
     it('leaves calls with options or a callback to the stock path', async () => {
       const client = useDirectSends(clientFor(base));
       const sent = await client.conversations.replyToActivity('c', 'r', card as Activity, { customHeaders: { 'x-extra': '1' } } as never);

@@ -10,7 +10,7 @@
 //     to the stock serializer, which also raises the stock errors);
 //   - the URL and headers built as the operation spec builds them;
 //   - the statuses the spec accepts (200, 201, 202), and the stock RestError otherwise.
-// test/unit/direct-sends.test.ts compares the two paths on a loopback server, request by request.
+// test/bot/direct-sends.test.ts compares the two paths on a loopback server, request by request.
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { createSerializer } from '@azure/core-client';
@@ -29,6 +29,11 @@ const NOT_PLAIN = Symbol('not plain');
 const mappers = Mappers as Record<string, CompositeMapper>;
 
 type Serialize = (value: unknown) => unknown;
+
+/** For types whose rules the stock serializer owns (dictionaries, enums, validation, flattening). */
+const toStock: Serialize = () => {
+  throw NOT_PLAIN;
+};
 
 function compile(mapper: Mapper, compiled: Map<string, Serialize>): Serialize {
   const type = mapper.type;
@@ -70,10 +75,8 @@ function compile(mapper: Mapper, compiled: Map<string, Serialize>): Serialize {
     case 'Composite':
       return compileComposite(mapper as CompositeMapper, compiled);
     default:
-      // Dictionaries, enums and the rest: rare in what the bot sends, so the stock serializer has them.
-      return () => {
-        throw NOT_PLAIN;
-      };
+      // Dictionaries, enums and the rest: rare in what the bot sends.
+      return toStock;
   }
 }
 
@@ -81,13 +84,10 @@ function compileComposite(mapper: CompositeMapper, compiled: Map<string, Seriali
   const className = mapper.type.className ?? '';
   const known = compiled.get(className);
   if (known) return known;
-  const stock: Serialize = () => {
-    throw NOT_PLAIN;
-  };
   const model = (mapper.type.modelProperties ?? mappers[className]?.type.modelProperties) as Record<string, Mapper> | undefined;
   if (!model || mapper.type.additionalProperties || mapper.type.polymorphicDiscriminator) {
-    compiled.set(className, stock);
-    return stock;
+    compiled.set(className, toStock);
+    return toStock;
   }
   const fields: { key: string; name: string; serialize: Serialize }[] = [];
   const serialize: Serialize = (v) => {
@@ -107,9 +107,8 @@ function compileComposite(mapper: CompositeMapper, compiled: Map<string, Seriali
     const name = property.serializedName ?? key;
     if (property.readOnly) continue;
     if (property.isConstant || property.required || property.nullable === false || property.defaultValue !== undefined || name.includes('.') || name === '') {
-      // Validation and flattening rules the stock serializer owns.
-      compiled.set(className, stock);
-      return stock;
+      compiled.set(className, toStock);
+      return toStock;
     }
     fields.push({ key, name, serialize: compile(property, compiled) });
   }

@@ -3,6 +3,7 @@
 // Usage: npx tsx test/bench/alloc-top.ts FILE.heapprofile [N=25] [--turns T] (T: turns in the window, for bytes per turn)
 import fs from 'node:fs';
 import path from 'node:path';
+import { oursFile, packageOf, shortUrl } from './profile-urls';
 
 interface SampleNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -19,25 +20,15 @@ if (!file) {
   process.exit(2);
 }
 const top = Number(topText ?? 25);
-const root = path.resolve(__dirname, '..', '..');
 const head = (JSON.parse(fs.readFileSync(file, 'utf8')) as { head: SampleNode }).head;
 
-const plain = (url: string) => url.replace(/^file:\/\//, '');
-function packageOf(url: string): string {
+/** The npm package, or the folder of ours, a script belongs to. */
+function ownerOf(url: string): string {
   if (!url) return '(native)';
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
-  const p = plain(url);
-  const nm = p.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = p.slice(nm + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-  }
-  return p.startsWith(root) ? `ours: ${path.dirname(path.relative(root, p))}` : p;
+  const ours = oursFile(url);
+  return packageOf(url) ?? (ours ? `ours: ${path.dirname(ours)}` : shortUrl(url));
 }
-const oursFile = (url: string) => {
-  const p = plain(url);
-  return p.startsWith(root) && !p.includes('/node_modules/') ? path.relative(root, p) : undefined;
-};
 
 const byFunction = new Map<string, number>();
 const byPackage = new Map<string, number>();
@@ -50,11 +41,11 @@ function walk(node: SampleNode, stack: SampleNode[]): void {
   if (node.selfSize) {
     total += node.selfSize;
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${plain(url).includes('node_modules/') ? plain(url).slice(plain(url).lastIndexOf('node_modules/') + 13) : path.relative(root, plain(url)) || url}:${lineNumber + 1}` : '(native)';
+    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '(native)';
     add(byFunction, `${functionName || '(anonymous)'}  ${where}`, node.selfSize);
     // Native allocations (Map, split, JSON) belong to the nearest JavaScript caller's package.
     const caller = [...stack].reverse().find((n) => n.callFrame.url);
-    add(byPackage, caller ? packageOf(caller.callFrame.url) : '(native only)', node.selfSize);
+    add(byPackage, caller ? ownerOf(caller.callFrame.url) : '(native only)', node.selfSize);
     const ours = [...stack].reverse().map((n) => oursFile(n.callFrame.url)).find(Boolean);
     add(byOurs, ours ?? '(none of ours)', node.selfSize);
   }

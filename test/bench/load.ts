@@ -38,6 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUTPUT = path.join(ROOT, 'test-output');
@@ -133,7 +134,7 @@ class Capture {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(this.server);
   }
 
   get url(): string {
@@ -141,8 +142,7 @@ class Capture {
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 
@@ -585,13 +585,12 @@ async function main() {
   }
 
   const results: LoadResult[] = [];
-  const runOf = new Map<LoadResult, number>();
   const checked = new Set<TargetKind>();
   /** bot / stock within each run: the machine's speed drifts over minutes, so pairs taken close together say more. */
   const pairs: { connections: number; turns: number; cpu: number }[] = [];
   for (let run = 1; run <= OPTIONS.runs; run++) {
     for (const connections of OPTIONS.concurrency) {
-      const inRun = (kind: TargetKind) => results.find((r) => r.kind === kind && r.connections === connections && runOf.get(r) === run);
+      const inRun = new Map<TargetKind, LoadResult>();
       for (const kind of OPTIONS.targets) {
         const target = await startTarget(kind, kind, kind === 'bot' ? { dataDir: newDataDir() } : {});
         try {
@@ -602,13 +601,13 @@ async function main() {
           }
           const result = await load(target, capture, connections, `${kind}-${connections}-${run}`);
           results.push(result);
-          runOf.set(result, run);
+          inRun.set(kind, result);
           console.log(`  ${kind} at ${connections} connections: ${fmt(result.turnsPerSecond)} turns/s, p99 ${fmt(result.p99, 2)} ms, ${result.errors} errors${result.errors ? ` ${JSON.stringify(result.errorKinds)}` : ''}, peak RSS ${fmt(result.hwm, 0)} MB, ${result.outbound.calls} connector calls over ${result.outbound.connections} connections, warm-up ${fmt(result.warmupSeconds)} s`);
         } finally {
           await target.stop();
         }
       }
-      const [stock, bot] = [inRun('stock'), inRun('bot')];
+      const [stock, bot] = [inRun.get('stock'), inRun.get('bot')];
       if (stock && bot) pairs.push({ connections, turns: bot.turnsPerSecond / stock.turnsPerSecond, cpu: stock.cpuMsPerTurn / bot.cpuMsPerTurn });
     }
   }

@@ -7,6 +7,7 @@
 //              library's time counts where our code called it; "(none of ours)" is the rest.
 import fs from 'node:fs';
 import path from 'node:path';
+import { oursFile, packageOf, shortUrl } from './profile-urls';
 
 interface ProfileNode {
   id: number;
@@ -32,12 +33,11 @@ const inclusive = args.includes('--inclusive');
 const byOurs = args.includes('--by-ours');
 const [file, topText] = args.filter((a) => !a.startsWith('--'));
 if (!file) {
-  console.error('usage: profile-top.ts FILE.cpuprofile [N] [--skip SECONDS] [--inclusive]');
+  console.error('usage: profile-top.ts FILE.cpuprofile [N] [--skip SECONDS] [--inclusive] [--by-ours]');
   process.exit(2);
 }
 const top = Number(topText ?? 25);
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
-const root = path.resolve(__dirname, '..', '..');
 
 // Self time per node from the samples and their time deltas (hitCount when there are no deltas).
 const selfMicros = new Map<number, number>();
@@ -58,25 +58,11 @@ if (profile.samples && profile.timeDeltas) {
 }
 const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
 
-function shortUrl(url: string): string {
-  const plain = url.replace(/^file:\/\//, '');
-  const nm = plain.lastIndexOf('node_modules/');
-  if (nm >= 0) return plain.slice(nm + 'node_modules/'.length);
-  if (plain.startsWith(root)) return path.relative(root, plain);
-  return plain;
-}
-
 function groupOf(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native)';
   if (url.startsWith('node:')) return 'node:internal';
-  const plain = url.replace(/^file:\/\//, '');
-  const nm = plain.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = plain.slice(nm + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-  }
-  if (plain.startsWith(root)) return `ours: ${path.relative(root, plain).split('/')[0]}/`;
-  return plain;
+  const ours = oursFile(url);
+  return packageOf(url) ?? (ours ? `ours: ${ours.split('/')[0]}/` : shortUrl(url));
 }
 
 function keyOf(node: ProfileNode): string {
@@ -121,16 +107,12 @@ if (inclusive) {
   print(`\ntop ${top} functions by total time (self + callees)`, totals, top);
 }
 if (byOurs) {
-  const ours = (url: string) => {
-    const plain = url.replace(/^file:\/\//, '');
-    return plain.startsWith(root) && !plain.includes('/node_modules/') ? path.relative(root, plain) : undefined;
-  };
   const byFile = new Map<string, number>();
   const byFolder = new Map<string, number>();
   for (const [id, micros] of selfMicros) {
     let owner = '(none of ours)';
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const file = ours(nodes.get(at)!.callFrame.url);
+      const file = oursFile(nodes.get(at)!.callFrame.url);
       if (file) {
         owner = file;
         break;

@@ -10,6 +10,7 @@ import { readable } from '../support/capture-connector';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { codeFromMail } from '../support/mail';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 
 export interface Reply {
   seq: number;
@@ -58,9 +59,8 @@ export class CrashConnector {
     return this.sequence;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this.url;
+  start(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   get url(): string {
@@ -73,8 +73,7 @@ export class CrashConnector {
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 

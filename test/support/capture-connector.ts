@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
+import { closeServer, listenOnLoopback } from './loopback';
 
 export class CaptureConnector {
   private readonly server: http.Server;
@@ -44,9 +45,8 @@ export class CaptureConnector {
     return list;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this.url;
+  start(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   get url(): string {
@@ -59,8 +59,7 @@ export class CaptureConnector {
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 

@@ -13,12 +13,13 @@ import {
   TurnContext,
   UserState,
 } from 'botbuilder';
-import { Dialog, DialogState, runDialog } from 'botbuilder-dialogs';
+import { Dialog, DialogState } from 'botbuilder-dialogs';
 import { localeOf, t } from '../knowledge/i18n';
 import type { HelpSearch } from '../knowledge/search/help-search';
 import { sectionText } from '../knowledge/search/types';
 import { infoCard, REQUEST_STATUS_VERB } from '../cards';
 import { tenantOf } from '../dialogs/services';
+import { DialogRunner } from './dialog-runner';
 import type { HandoffService } from './handoff/handoff-service';
 import type { Logger } from './logger';
 import { ETagConflictError } from './storage/sql-storage';
@@ -116,7 +117,7 @@ export function presentForChannel(context: TurnContext): void {
 }
 
 export class SupportBot extends TeamsActivityHandler {
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: DialogRunner;
   private readonly processed: StatePropertyAccessor<string[]>;
   /** Which reply slot the next message's replies go to. */
   private readonly replySlot: StatePropertyAccessor<number>;
@@ -125,7 +126,7 @@ export class SupportBot extends TeamsActivityHandler {
 
   constructor(private readonly options: SupportBotOptions) {
     super();
-    this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogRunner(options.dialog, options.conversationState.createProperty<DialogState>('dialogState'));
     this.processed = options.conversationState.createProperty<string[]>('processedActivityIds');
     this.replySlot = options.conversationState.createProperty<number>('replySlot');
     this.legacyReplies = options.conversationState.createProperty<Record<string, Partial<Activity>[]>>('repliesByActivity');
@@ -143,7 +144,7 @@ export class SupportBot extends TeamsActivityHandler {
         const submitted = textFromSubmit(activity.value);
         if (submitted) activity.text = submitted;
       }
-      await runDialog(options.dialog, context, this.dialogState);
+      await this.dialogs.run(context);
       await next();
     });
 
@@ -292,7 +293,7 @@ export class SupportBot extends TeamsActivityHandler {
     activity.value = value;
     activity.text = textFromSubmit(value) ?? '';
     try {
-      if (!(await this.options.handoff?.relayFromUser(context))) await runDialog(this.options.dialog, context, this.dialogState);
+      if (!(await this.options.handoff?.relayFromUser(context))) await this.dialogs.run(context);
     } finally {
       // The adapter answers invokes by the activity's type: give it back.
       activity.type = ActivityTypes.Invoke;

@@ -30,7 +30,7 @@ describe('HTTP host', () => {
   async function say(conversation: string, fields: Partial<Activity>): Promise<{ status: number; replies: Partial<Activity>[] }> {
     const before = connector.activities(conversation).length;
     const response = await postJson(`${bot.url}/api/messages`, activity(conversation, fields));
-    // The Emulator channel also gets botbuilder's "Bot State" trace; users only see messages.
+    // Users only see messages: leave out anything else the Emulator channel might be sent (traces).
     const replies = connector.activities(conversation).slice(before).filter((a) => a.type === 'message');
     return { status: response.status, replies };
   }

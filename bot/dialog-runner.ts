@@ -8,7 +8,7 @@
 // A dialog's error reaches the caller as it did from runDialog, which rethrows when no dialog
 // handles the error event (none here does).
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { Dialog, DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { Dialog, DialogSet, DialogState, DialogTurnStatus } from '../dialogs/botbuilder-dialogs-parts';
 
 export class DialogRunner {
   /** Shared by every turn: a DialogSet keeps only its dialogs and the state accessor. */

@@ -13,7 +13,7 @@ import {
   TurnContext,
   UserState,
 } from 'botbuilder';
-import { Dialog, DialogState } from 'botbuilder-dialogs';
+import { Dialog, DialogState } from '../dialogs/botbuilder-dialogs-parts';
 import { localeOf, t } from '../knowledge/i18n';
 import type { HelpSearch } from '../knowledge/search/help-search';
 import { sectionText } from '../knowledge/search/types';

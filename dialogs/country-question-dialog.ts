@@ -1,6 +1,6 @@
 // Asks which country or region the admin is in, then answers the question that needed it.
 // A reply that names no country but asks something else is handed back to the main dialog.
-import { ComponentDialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import { localeOf, Locale } from '../knowledge/i18n';
 import type { Entities, Intent } from '../knowledge/nlu';
 import { DialogServices, MAX_UNDERSTOOD_CHARS, userTimeZoneOf } from './services';

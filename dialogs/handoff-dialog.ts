@@ -2,7 +2,7 @@
 // language, or, when that queue is closed, say when it opens and offer a callback request instead
 // of waiting. The queue card and the relay are the handoff service's; this flow only decides.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import type { HandoffTrigger } from '../bot/handoff/types';
 import type { HandoffService } from '../bot/handoff/handoff-service';

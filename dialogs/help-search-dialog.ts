@@ -3,7 +3,7 @@
 // after the results is a new question and goes back to the main dialog.
 // The card's buttons carry the search id, so feedback also works when pressed turns later.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import type { CloudId } from '../knowledge/directory/types';
 import { localeOf, Locale } from '../knowledge/i18n';
 import type { Entities } from '../knowledge/nlu';

@@ -9,7 +9,7 @@ import {
   DialogTurnStatus,
   WaterfallDialog,
   WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './botbuilder-dialogs-parts';
 import { localeOf, Locale } from '../knowledge/i18n';
 import { DialogServices, MAX_UNDERSTOOD_CHARS, userTimeZoneOf } from './services';
 import { CountryQuestionDialog, CountryQuestionResult, COUNTRY_QUESTION_DIALOG } from './country-question-dialog';

@@ -2,7 +2,7 @@
 // Only for a verified admin of the owning organisation; another organisation's number gets the same
 // answer as a number that doesn't exist.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import { formatInstant } from '../knowledge/directory';
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import { RequestError, ServiceRequest } from '../bot/requests/requests';

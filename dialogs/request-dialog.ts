@@ -3,7 +3,7 @@
 // contacts, contact method). "Contact me" creates the request once, however often the activity is
 // delivered, and the confirmation shows its number, first-response time and expected wait.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import type { CloudId, Hours, ResponseTarget, SupportDirectory } from '../knowledge/directory';
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import type { Organisation } from '../bot/orgs/organisations';

@@ -2,7 +2,7 @@
 // email and the like). It returns the same fields the card submits; the request dialog validates
 // them exactly as it validates a card.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import { CATEGORIES, CONTACT_METHODS } from '../bot/requests/requests';
 import type { FormValues } from './answers/request-answers';

@@ -3,7 +3,7 @@
 // reply never depends on whether the organisation exists: what the user sees follows only from
 // how many tries they made and how long ago the code was sent. The code is never kept in state.
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from './botbuilder-dialogs-parts';
 import { localeOf, Locale, t } from '../knowledge/i18n';
 import type { PinScope } from '../bot/pin/pin-service';
 import { suggestion, textReply } from './answers/reply';

@@ -15,8 +15,7 @@
 //     a short message of a reaction word plus intensity ("again?!", "seriously?!", "또?!") is a cue.
 // Frustrated when the score reaches 1. A problem report ("Exchange is not working for our users",
 // "메일이 안 돼요", even "메일이 안 돼서 답답해요") stays below it.
-import { SentimentAnalyzer } from 'natural/lib/natural/sentiment';
-import { PorterStemmer } from '../natural-parts';
+import { englishSentiment } from './english-sentiment';
 
 export interface Frustration {
   frustrated: boolean;
@@ -82,8 +81,6 @@ const KO_REACTION = new Set('또 또요 또야 또냐 진짜 진짜요 정말 �
 // Matched on the spaced text: 너 alone, not inside 너무.
 const KO_AIMED = /봇|챗봇|(?:^|\s)너(?:는|도|랑|한테|$|\s)|니가|네가|당신|이 ?채팅|이 ?대화|대답|니 말|네 말/;
 
-const sentimentAnalyzer = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
-
 const HANGUL = /[\u3131-\u318e\uac00-\ud7a3]/;
 
 /** Lower-case, NFC, straight apostrophes, one space between words: the text every check reads. */
@@ -129,7 +126,7 @@ export function frustrationOf(text: string, locale: 'en' | 'ko'): Frustration {
   const aimedAtBot = (english && EN_AIMED.test(lower)) || (korean && KO_AIMED.test(lower));
   if (english && aimedAtBot) {
     const latin = lower.match(/[a-z0-9']+/g) ?? [];
-    if (latin.length && sentimentAnalyzer.getSentiment(latin) <= -0.25) add('negative-sentiment', 0.5);
+    if (latin.length && englishSentiment(latin) <= -0.25) add('negative-sentiment', 0.5);
   }
 
   const intensity = intensityOf(original);

@@ -4,7 +4,8 @@
 // dialogs use: a new DialogSet per turn, the turn state copied into dc.services, every memory scope
 // loaded and saved through a DialogStateManager, skill end-of-conversation handling, and a "Bot State"
 // trace of the whole memory to the Emulator. The dialogs here are none of those and read no memory
-// scopes, so that work was 4% of a turn's CPU and 5% of its allocations under bench:load.
+// scopes. Skipping that work, together with the registration fix below, took a fifth off a
+// turn's CPU under bench:load (1.83-1.98 -> 1.50-1.52 ms).
 // A dialog's error reaches the caller as it did from runDialog, which rethrows when no dialog
 // handles the error event (none here does).
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';

@@ -49,7 +49,12 @@ function option(name: string, fallback: string): string {
   const joined = process.argv.find((a) => a.startsWith(`--${name}=`));
   if (joined) return joined.slice(name.length + 3);
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  // A value like "--max-old-space-size=640" looks like the next option: refuse it rather than run
+  // the whole bench on the default without saying so.
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value; write --${name}="..." when it starts with --`);
+  return value;
 }
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
@@ -63,8 +68,7 @@ const OPTIONS = {
   profile: flag('profile'),
   compiled: flag('compiled'),
   logLevel: option('log-level', 'info'),
-  // Azure Bot Service's Web Chat channel by default; "emulator" also gets botbuilder-dialogs' per-turn
-  // "BotState" trace (a memory snapshot that other channels drop), "msteams" the Teams paths.
+  // Azure Bot Service's Web Chat channel by default; "msteams" takes the Teams paths.
   channel: option('channel', 'webchat'),
   /** Patches preloaded into the bot to measure fixes in code the bench does not own (see what-if.ts). */
   whatIf: option('what-if', ''),

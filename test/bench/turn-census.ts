@@ -1,6 +1,6 @@
 // Preloaded into the bot to count what a turn does inside libraries the CPU profile only shows in
-// aggregate: DialogContexts built (one DialogsComponentRegistration each), DialogStateManager path
-// parses, SQL statements by text, and how long each SQLite COMMIT (the fsync) holds the thread.
+// aggregate: DialogContexts built, DialogStateManager path parses, SQL statements by text, and how
+// long each SQLite COMMIT (the fsync) holds the thread.
 // Prints to stderr when the bot gets SIGTERM (bench:load's stop), so it lands in the bot's log:
 //   npx tsx test/bench/load.ts --targets bot --conversations 0 --duration 10 --compiled \
 //     --node-options="-r tsx/cjs -r ./test/bench/turn-census.ts"
@@ -11,21 +11,21 @@ import { DialogStateManager } from 'botbuilder-dialogs';
 
 const statements = new Map<string, number>();
 const commitMs: number[] = [];
-let registrations = 0;
+let dialogContexts = 0;
 let pathParses = 0;
 let messagesSeen = 0;
 
-// dialogStateManager.js reads the class off this module object at each construction (an import
-// would give a copy of the exports, so the module object itself comes from require).
+// DialogSet and ComponentDialog read the class off this module object at each construction (an
+// import would give a copy of the exports, so the module object itself comes from require).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const registrations$ = require('botbuilder-dialogs/lib/dialogsComponentRegistration') as { DialogsComponentRegistration: new () => object };
-const Registration = registrations$.DialogsComponentRegistration;
-registrations$.DialogsComponentRegistration = class DialogsComponentRegistration extends Registration {
-  constructor() {
-    super();
-    registrations += 1;
+const contexts$ = require('botbuilder-dialogs/lib/dialogContext') as { DialogContext: new (...args: any[]) => object };
+const Context = contexts$.DialogContext;
+contexts$.DialogContext = class DialogContext extends Context {
+  constructor(...args: any[]) {
+    super(...args);
+    dialogContexts += 1;
   }
-} as typeof Registration;
+} as typeof Context;
 
 const manager = DialogStateManager.prototype as unknown as { parsePath: (...args: unknown[]) => unknown };
 const parsePath = manager.parsePath;
@@ -65,7 +65,7 @@ process.once('SIGTERM', () => {
   const at = (q: number) => (sorted.length ? sorted[Math.floor(q * (sorted.length - 1))].toFixed(2) : '-');
   const slow = sorted.filter((ms) => ms > 5);
   const lines = [
-    `turn census: ${messagesSeen} user messages logged; ${registrations} DialogsComponentRegistrations; ${pathParses} DialogStateManager.parsePath calls`,
+    `turn census: ${messagesSeen} user messages logged; ${dialogContexts} DialogContexts; ${pathParses} DialogStateManager.parsePath calls`,
     `turn census: ${sorted.length} COMMITs, ${sorted.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, p50 ${at(0.5)} p90 ${at(0.9)} p99 ${at(0.99)} max ${at(1)} ms; ${slow.length} over 5 ms (${slow.reduce((a, b) => a + b, 0).toFixed(0)} ms)`,
     ...[...statements].sort((a, b) => b[1] - a[1]).map(([sql, n]) => `turn census: ${String(n).padStart(7)}  ${sql}`),
   ];

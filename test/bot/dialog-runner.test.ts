@@ -45,7 +45,7 @@ function setUp(dialog: ComponentDialog) {
     await runner.run(context);
     await state.saveChanges(context);
   });
-  return { adapter, state };
+  return { adapter, state, runner };
 }
 
 describe('dialog runner', () => {
@@ -64,16 +64,8 @@ describe('dialog runner', () => {
   });
 
   it('keeps each conversation on its own step when their turns interleave', async () => {
-    const state = new ConversationState(new MemoryStorage());
-    const runner = new DialogRunner(new AskDialog(), state.createProperty<DialogState>('dialogState'));
+    const { adapter, state, runner } = setUp(new AskDialog());
     const replies = new Map<string, string[]>();
-    const adapter = new TestAdapter(async (context) => {
-      await runner.run(context);
-      await state.saveChanges(context);
-    });
-    adapter.onTurnError = async (_context, error) => {
-      throw error;
-    };
     // Two conversations through one runner: the second's turns run while the first waits.
     const turn = async (conversation: string, text: string) => {
       const activity = { type: 'message', text, channelId: 'test', conversation: { id: conversation }, from: { id: `user-${conversation}` }, recipient: { id: 'bot' }, serviceUrl: 'https://test.invalid' };

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CaptureConnector } from '../support/capture-connector';
 import { postJson } from '../support/http-client';
-import { freePort, spawnNode, REPO_ROOT, waitUntilListening } from '../support/bot-process';
+import { freePort, spawnBot, waitUntilListening } from '../support/bot-process';
 
 const NOT_LOADED = [
   'node_modules/botbuilder-dialogs/lib/index.js',
@@ -27,11 +27,7 @@ describe('module footprint of the running bot', function () {
     const connector = new CaptureConnector();
     await connector.start();
     const port = await freePort();
-    const bot = spawnNode(['-r', 'tsx/cjs', '-r', './test/support/print-modules.ts', 'bot/index.ts'], REPO_ROOT, {
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOADED_MODULES_FILE: modulesFile,
-    });
+    const bot = spawnBot({ PORT: String(port), DATA_DIR: dataDir, LOADED_MODULES_FILE: modulesFile }, { preload: [path.join(__dirname, '..', 'support', 'print-modules.ts')] });
     try {
       await waitUntilListening(bot);
       const say = async (conversation: string, text: string, locale = 'en-US') => {

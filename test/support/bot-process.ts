@@ -23,9 +23,13 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** `compiled` runs dist/ as `npm start` does; otherwise the TypeScript sources through tsx. */
-export function spawnBot(env: Record<string, string>, options: { compiled?: boolean } = {}): BotProcess {
-  const entry = options.compiled ? [path.join(REPO_ROOT, 'dist', 'bot', 'index.js')] : ['-r', 'tsx/cjs', path.join(REPO_ROOT, 'bot', 'index.ts')];
+/**
+ * `compiled` runs dist/ as `npm start` does; otherwise the TypeScript sources through tsx.
+ * `preload`: more modules for node to load first (`-r`), after tsx.
+ */
+export function spawnBot(env: Record<string, string>, options: { compiled?: boolean; preload?: string[] } = {}): BotProcess {
+  const preload = (options.preload ?? []).flatMap((module) => ['-r', module]);
+  const entry = options.compiled ? [...preload, path.join(REPO_ROOT, 'dist', 'bot', 'index.js')] : ['-r', 'tsx/cjs', ...preload, path.join(REPO_ROOT, 'bot', 'index.ts')];
   return spawnNode(entry, REPO_ROOT, env);
 }
 

@@ -1,8 +1,11 @@
 // npm run bench:load — throughput, latency and memory of the bot's turn path under concurrent
-// conversations, on loopback, against two references measured the same way in the same run:
-//   floor  a bare restify endpoint that parses the activity and POSTs one reply (no bot can beat it);
-//   stock  Microsoft's echo sample: a plain CloudAdapter + ActivityHandler replying "Echo: <text>";
-//   bot    the real bot (bot/index.ts, local mode, SQLite in a temp DATA_DIR, LOG_LEVEL=info to a file).
+// conversations, on loopback, against three references measured the same way in the same run:
+//   floor    a bare restify endpoint that parses the activity and POSTs one reply (no bot can beat it);
+//   stock    Microsoft's echo sample: a plain CloudAdapter + ActivityHandler replying "Echo: <text>";
+//   durable  the same echo through the bot's own HTTP surface, adapter and turn machinery, saving state
+//            and kept replies to SQLite before replying (test/bench/load-targets.ts): the least a turn
+//            costs in this bot before any help-desk work;
+//   bot      the real bot (bot/index.ts, local mode, SQLite in a temp DATA_DIR, LOG_LEVEL=info to a file).
 // Each server runs in its own child process (fresh per scenario) so its peak RSS (VmHWM) is its own.
 // This process is the channel: the load generator (keep-alive agent, one socket per conversation) and
 // a loopback capture connector that the activities' serviceUrl points at, answering
@@ -17,7 +20,7 @@
 // A turn counts as an error when the status is not 200, the request fails or times out, or no reply
 // reached the connector during the turn.
 //
-// Options: --duration S (10) --warmup S (3) --concurrency 50,200 --targets floor,stock,bot
+// Options: --duration S (10) --warmup S (3) --concurrency 50,200 --targets floor,stock,durable,bot
 //          --conversations 10000 (0 skips the stored-conversations run) --runs 1 (more runs: each one
 //          starts every target in turn again, and the ratios are printed per run too) --profile (bot only,
 //          50 connections, node --cpu-prof into test-output/) --compiled (run dist/bot/index.js, as npm start
@@ -62,7 +65,7 @@ const OPTIONS = {
   durationMs: Number(option('duration', '10')) * 1000,
   warmupMs: Number(option('warmup', '3')) * 1000,
   concurrency: option('concurrency', '50,200').split(',').map(Number),
-  targets: option('targets', 'floor,stock,bot').split(',') as TargetKind[],
+  targets: option('targets', 'floor,stock,durable,bot').split(',') as TargetKind[],
   conversations: Number(option('conversations', '10000')),
   runs: Number(option('runs', '1')),
   profile: flag('profile'),
@@ -84,7 +87,7 @@ function startScriptFlags(): string {
   return start.split(/\s+/).filter((word) => word.startsWith('--')).join(' ');
 }
 
-type TargetKind = 'floor' | 'stock' | 'bot';
+type TargetKind = 'floor' | 'stock' | 'durable' | 'bot';
 /** Warm-up ends after --warmup once every conversation has finished one flow, or after this at the latest. */
 const MAX_WARMUP_MS = 30_000;
 
@@ -200,7 +203,10 @@ async function startTarget(kind: TargetKind, label: string, options: { dataDir?:
       ? OPTIONS.compiled
         ? [...profileArgs, ...OPTIONS.nodeFlags, ...(whatIf.length ? loader : []), ...whatIf, path.join(ROOT, 'dist', 'bot', 'index.js')]
         : [...profileArgs, ...OPTIONS.nodeFlags, ...loader, ...whatIf, path.join(ROOT, 'bot', 'index.ts')]
-      : [...profileArgs, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port)];
+      : kind === 'durable'
+        ? // The bot's node flags too, so what differs from the bot is the help desk and nothing else.
+          [...profileArgs, ...OPTIONS.nodeFlags, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port), options.dataDir!]
+        : [...profileArgs, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port)];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   if (kind === 'bot') {
     // PUBLIC_URL is part of the help index's fingerprint: with the default one the index `npm run build`
@@ -574,7 +580,7 @@ async function main() {
     for (const kind of kinds) {
       const name = `${kind}-load-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
       const spawned = performance.now();
-      const target = await startTarget(kind, `${kind}-profile`, { dataDir: kind === 'bot' ? newDataDir() : undefined, cpuProfile: name });
+      const target = await startTarget(kind, `${kind}-profile`, { dataDir: kind === 'bot' || kind === 'durable' ? newDataDir() : undefined, cpuProfile: name });
       const listening = (performance.now() - spawned) / 1000;
       const result = await load(target, capture, OPTIONS.concurrency[0], `prof-${kind}-${Date.now()}`);
       // Start-up and warm-up are left out of the summary: only the measured load counts.
@@ -596,7 +602,7 @@ async function main() {
     for (const connections of OPTIONS.concurrency) {
       const inRun = new Map<TargetKind, LoadResult>();
       for (const kind of OPTIONS.targets) {
-        const target = await startTarget(kind, kind, kind === 'bot' ? { dataDir: newDataDir() } : {});
+        const target = await startTarget(kind, kind, kind === 'bot' || kind === 'durable' ? { dataDir: newDataDir() } : {});
         try {
           if (!checked.has(kind)) {
             checked.add(kind);
@@ -647,9 +653,9 @@ async function main() {
   };
   console.log('\nratios: turns/s, and in brackets the same from CPU time per turn (what each would do with a core to itself)');
   for (const c of OPTIONS.concurrency) {
-    const [f, s, b] = (['floor', 'stock', 'bot'] as const).map((k) => mean(k, c, (r) => r.turnsPerSecond));
-    const [fc, sc, bc] = (['floor', 'stock', 'bot'] as const).map((k) => mean(k, c, (r) => r.cpuMsPerTurn));
-    console.log(`  ${String(c).padStart(4)} connections: bot / stock x${fmt(b / s, 2)} (x${fmt(sc / bc, 2)})   bot / floor x${fmt(b / f, 2)} (x${fmt(fc / bc, 2)})   stock / floor x${fmt(s / f, 2)} (x${fmt(fc / sc, 2)})`);
+    const [f, s, d, b] = (['floor', 'stock', 'durable', 'bot'] as const).map((k) => mean(k, c, (r) => r.turnsPerSecond));
+    const [fc, sc, dc, bc] = (['floor', 'stock', 'durable', 'bot'] as const).map((k) => mean(k, c, (r) => r.cpuMsPerTurn));
+    console.log(`  ${String(c).padStart(4)} connections: bot / stock x${fmt(b / s, 2)} (x${fmt(sc / bc, 2)})   durable / stock x${fmt(d / s, 2)} (x${fmt(sc / dc, 2)})   bot / durable x${fmt(b / d, 2)} (x${fmt(dc / bc, 2)})   bot / floor x${fmt(b / f, 2)} (x${fmt(fc / bc, 2)})   stock / floor x${fmt(s / f, 2)} (x${fmt(fc / sc, 2)})`);
     const paired = pairs.filter((p) => p.connections === c);
     if (paired.length > 1) console.log(`       bot / stock in each run: ${paired.map((p) => `x${fmt(p.turns, 2)} (x${fmt(p.cpu, 2)})`).join(', ')}`);
   }

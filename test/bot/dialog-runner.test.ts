@@ -115,4 +115,56 @@ describe('dialog runner', () => {
     assert.equal(memory.getValue('turn.answer'), 42);
     assert.equal(dc.state.getValue('turn.answer'), 42, 'a second manager on the same turn sees it');
   });
+
+  it("hands the first turn's memory scopes to later turns, which still read and write their own memory", async () => {
+    const seen: { configuration: unknown; answer: unknown; dialog: unknown }[] = [];
+    class MemoryDialog extends ComponentDialog {
+      constructor() {
+        super('memory');
+        this.addDialog(
+          new WaterfallDialog('steps', [
+            async (step) => {
+              step.state.setValue('turn.answer', step.context.activity.text);
+              step.state.setValue('dialog.last', step.context.activity.text);
+              seen.push({
+                configuration: step.context.turnState.get('DialogStateManagerConfiguration'),
+                answer: step.state.getValue('turn.answer'),
+                dialog: step.state.getValue('dialog.last'),
+              });
+              return step.endDialog();
+            },
+          ]),
+        );
+      }
+    }
+    const { adapter } = setUp(new MemoryDialog());
+    await adapter.send('one').send('two').startTest();
+    assert.equal(seen.length, 2);
+    assert.ok(seen[0].configuration, 'the first turn built a configuration');
+    assert.equal(seen[1].configuration, seen[0].configuration, 'the second turn reused it');
+    assert.deepEqual(
+      seen.map((s) => [s.answer, s.dialog]),
+      [
+        ['one', 'one'],
+        ['two', 'two'],
+      ],
+    );
+
+    // A turn that brings its own memory scopes gets a configuration with them, not the shared one.
+    const extra = { name: 'extra', includeInSnapshot: false, getMemory: () => ({ from: 'extra' }), setMemory: () => undefined, load: async () => undefined, saveChanges: async () => undefined, delete: async () => undefined };
+    const own = setUp(new MemoryDialog());
+    await own.adapter.send('three').startTest();
+    const shared = seen[2].configuration as { memoryScopes: unknown[] };
+    own.adapter.use({
+      onTurn: async (context, next) => {
+        context.turnState.set('memoryScopes', [extra]);
+        await next();
+      },
+    });
+    await own.adapter.send('four').startTest();
+    const configuration = seen[3].configuration as { memoryScopes: unknown[] };
+    assert.notEqual(configuration, shared);
+    assert.ok(configuration.memoryScopes.includes(extra));
+    assert.ok(!shared.memoryScopes.includes(extra), 'the shared configuration is left as it was');
+  });
 });

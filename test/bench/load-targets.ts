@@ -12,7 +12,6 @@
 // Usage: node -r tsx/cjs test/bench/load-targets.ts floor|stock PORT
 //        node -r tsx/cjs test/bench/load-targets.ts durable PORT DATA_DIR
 import http from 'node:http';
-import path from 'node:path';
 import restify from 'restify';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, TurnContext, UserState } from 'botbuilder';
 import { createAdapter } from '../../bot/adapter';
@@ -20,7 +19,7 @@ import { parseConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import { messagesRoute } from '../../bot/messages-route';
 import { createServer } from '../../bot/server';
-import { openDatabase } from '../../bot/storage/database';
+import { openConfiguredDatabase } from '../../bot/storage/database';
 import { OptimisticConversationState } from '../../bot/storage/optimistic-state';
 import { SqlStorage } from '../../bot/storage/sql-storage';
 import { SupportBot } from '../../bot/support-bot';
@@ -101,7 +100,7 @@ class EchoDialog extends Dialog {
 async function durable(dataDir: string): Promise<restify.Server> {
   const config = parseConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' });
   const logger = createLogger(config.logLevel);
-  const storage = new SqlStorage(openDatabase(path.join(dataDir, 'bot.sqlite')));
+  const storage = new SqlStorage(await openConfiguredDatabase(config));
   const conversationState = new OptimisticConversationState(storage);
   const adapter = createAdapter(config, logger, conversationState);
   adapter.use(replyBufferMiddleware());

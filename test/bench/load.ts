@@ -88,6 +88,8 @@ function startScriptFlags(): string {
 }
 
 type TargetKind = 'floor' | 'stock' | 'durable' | 'bot';
+/** Targets that keep a database, each in a fresh data folder. */
+const storesData = (kind: TargetKind) => kind === 'bot' || kind === 'durable';
 /** Warm-up ends after --warmup once every conversation has finished one flow, or after this at the latest. */
 const MAX_WARMUP_MS = 30_000;
 
@@ -203,10 +205,8 @@ async function startTarget(kind: TargetKind, label: string, options: { dataDir?:
       ? OPTIONS.compiled
         ? [...profileArgs, ...OPTIONS.nodeFlags, ...(whatIf.length ? loader : []), ...whatIf, path.join(ROOT, 'dist', 'bot', 'index.js')]
         : [...profileArgs, ...OPTIONS.nodeFlags, ...loader, ...whatIf, path.join(ROOT, 'bot', 'index.ts')]
-      : kind === 'durable'
-        ? // The bot's node flags too, so what differs from the bot is the help desk and nothing else.
-          [...profileArgs, ...OPTIONS.nodeFlags, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port), options.dataDir!]
-        : [...profileArgs, ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port)];
+      : // The durable echo gets the bot's node flags too, so what differs from the bot is the help desk.
+        [...profileArgs, ...(kind === 'durable' ? OPTIONS.nodeFlags : []), ...loader, path.join(__dirname, 'load-targets.ts'), kind, String(port), ...(options.dataDir ? [options.dataDir] : [])];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   if (kind === 'bot') {
     // PUBLIC_URL is part of the help index's fingerprint: with the default one the index `npm run build`
@@ -580,7 +580,7 @@ async function main() {
     for (const kind of kinds) {
       const name = `${kind}-load-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
       const spawned = performance.now();
-      const target = await startTarget(kind, `${kind}-profile`, { dataDir: kind === 'bot' || kind === 'durable' ? newDataDir() : undefined, cpuProfile: name });
+      const target = await startTarget(kind, `${kind}-profile`, { dataDir: storesData(kind) ? newDataDir() : undefined, cpuProfile: name });
       const listening = (performance.now() - spawned) / 1000;
       const result = await load(target, capture, OPTIONS.concurrency[0], `prof-${kind}-${Date.now()}`);
       // Start-up and warm-up are left out of the summary: only the measured load counts.
@@ -602,7 +602,7 @@ async function main() {
     for (const connections of OPTIONS.concurrency) {
       const inRun = new Map<TargetKind, LoadResult>();
       for (const kind of OPTIONS.targets) {
-        const target = await startTarget(kind, kind, kind === 'bot' || kind === 'durable' ? { dataDir: newDataDir() } : {});
+        const target = await startTarget(kind, kind, storesData(kind) ? { dataDir: newDataDir() } : {});
         try {
           if (!checked.has(kind)) {
             checked.add(kind);

@@ -18,7 +18,9 @@
 // (like the sample) answers only after the turn completed, and replies are POSTed to the connector
 // during the turn, so the latency covers understanding, state, storage and every reply's round trip.
 // A turn counts as an error when the status is not 200, the request fails or times out, or no reply
-// reached the connector during the turn.
+// reached the connector during the turn. After the targets' verdicts it prints what the two speed
+// targets ask of this machine, from the run's own figures: CPU per turn left at 2x stock, and the
+// throughput a 50 ms p99 implies in this closed loop.
 //
 // Options: --duration S (10) --warmup S (3) --concurrency 50,200 --targets floor,stock,durable,bot
 //          --conversations 10000 (0 skips the stored-conversations run) --runs 1 (more runs: each one
@@ -328,6 +330,10 @@ interface LoadResult {
   /** The server's CPU time (user + system) per completed turn in the window, and its share of one core. */
   cpuMsPerTurn: number;
   cpuShare: number;
+  /** This process's CPU (load generator and capture connector) per completed turn: the channel's share of the machine. */
+  channelCpuMsPerTurn: number;
+  /** Mean latency of the measured turns. */
+  mean: number;
   /** Calls to the connector and the TCP connections they came over (warm-up included). */
   outbound: { connections: number; calls: number };
 }
@@ -411,9 +417,11 @@ async function load(target: Target, capture: Capture, connections: number, prefi
   measureFrom = performance.now();
   measureTo = measureFrom + OPTIONS.durationMs;
   const cpuFrom = cpuMsOf(target.pid);
+  const channelCpuFrom = process.cpuUsage();
   const warmupSeconds = (measureFrom - started) / 1000;
   await sleep(OPTIONS.durationMs);
   const cpuMs = cpuMsOf(target.pid) - cpuFrom;
+  const channelCpu = process.cpuUsage(channelCpuFrom);
   stopping = true;
   await Promise.all(workers);
   clearInterval(sampler);
@@ -436,6 +444,8 @@ async function load(target: Target, capture: Capture, connections: number, prefi
     turnsPerSecond: completedInWindow / (OPTIONS.durationMs / 1000),
     cpuMsPerTurn: completedInWindow ? cpuMs / completedInWindow : NaN,
     cpuShare: cpuMs / OPTIONS.durationMs,
+    channelCpuMsPerTurn: completedInWindow ? (channelCpu.user + channelCpu.system) / 1000 / completedInWindow : NaN,
+    mean: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : NaN,
     warmupSeconds,
     p50: percentile(latencies, 0.5),
     p90: percentile(latencies, 0.9),
@@ -558,6 +568,34 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * What the two speed targets ask of this machine, from this run's own figures, so a reader can tell a
+ * slow turn path from a target no turn path with this run's fixed costs can meet.
+ */
+function printTargetBudget(results: LoadResult[], connections: number): void {
+  const at = (kind: TargetKind) => results.filter((r) => r.kind === kind && r.connections === connections);
+  const mean = (list: LoadResult[], pick: (r: LoadResult) => number) => list.reduce((sum, r) => sum + pick(r), 0) / list.length;
+  const [stock, durable, bot] = [at('stock'), at('durable'), at('bot')];
+  if (!stock.length || !bot.length) return;
+  const cpus = os.availableParallelism();
+  const needed = 2 * mean(stock, (r) => r.turnsPerSecond);
+  const perTurn = (cpus * 1000) / needed;
+  const channel = mean(bot, (r) => r.channelCpuMsPerTurn);
+  const cpuOf = (list: LoadResult[]) => (list.length ? `${fmt(mean(list, (r) => r.cpuMsPerTurn), 2)} ms` : '-');
+  // In a closed loop every connection always has one turn in flight, so mean latency = connections / turns/s.
+  const spread = mean(bot, (r) => r.p99 / r.mean);
+  const meanFor50 = 50 / spread;
+  console.log(`\nwhat the speed targets ask of this machine (${cpus} CPUs, ${connections} connections, this run's figures)`);
+  console.log(`  2x stock is ${fmt(needed, 0)} turns/s: all ${cpus} CPUs together give ${fmt(perTurn, 2)} ms of CPU per turn to everything; the channel (this process) takes ${fmt(channel, 2)} ms,`);
+  console.log(`    leaving ${fmt(perTurn - channel, 2)} ms for the server, and one process runs its JavaScript on one thread: ${fmt(1000 / needed, 2)} ms of it per turn.`);
+  console.log(`    CPU per turn, all threads: durable echo ${cpuOf(durable)}, bot ${cpuOf(bot)}.`);
+  const botMean = mean(bot, (r) => r.mean);
+  const little = mean(bot, (r) => (connections * 1000) / r.turnsPerSecond);
+  console.log(`  p99 <= 50 ms: here mean latency = connections / turns/s (the bot: ${fmt(botMean, 1)} ms measured, ${fmt(little, 1)} ms from turns/s);`);
+  console.log(`    the bot's p99 was x${fmt(spread, 2)} its mean, so a 50 ms p99 needs a mean of ${fmt(meanFor50, 1)} ms,`);
+  console.log(`    that is ${fmt((connections * 1000) / meanFor50, 0)} turns/s at ${connections} connections.`);
+}
+
 async function main() {
   fs.mkdirSync(OUTPUT, { recursive: true });
   const capture = new Capture();
@@ -671,6 +709,7 @@ async function main() {
   console.log(`  ${verdict(botAt.length ? p99 <= 50 : undefined)}  p99 <= 50 ms: ${fmt(p99, 2)} ms`);
   console.log(`  ${verdict(bots.length ? botErrors === 0 : undefined)}  zero errors (every bot scenario): ${botErrors}`);
   console.log(`  ${verdict(stored ? stored.hwm <= 300 : undefined)}  peak RSS <= 300 MB with ${OPTIONS.conversations} stored conversations: ${stored ? `${fmt(stored.hwm, 0)} MB` : '-'}`);
+  printTargetBudget(results, c0);
   const file = path.join(OUTPUT, `bench-load-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify({ startedAt, options: OPTIONS, loadAverage: { start: load0, end: os.loadavg() }, results: all, stored: storedNote }, null, 2));
   console.log(`\nresults: ${path.relative(ROOT, file)}`);
